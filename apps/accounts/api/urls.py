@@ -1,0 +1,9 @@
+from django.urls import path
+
+from .views import MeApi, RegisterApi, TokenApi
+
+urlpatterns = [
+    path("auth/token/", TokenApi.as_view(), name="auth-token"),
+    path("auth/register/", RegisterApi.as_view(), name="auth-register"),
+    path("auth/me/", MeApi.as_view(), name="auth-me"),
+]

@@ -1,0 +1,35 @@
+"""Writes to accounts: citizen self-registration."""
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from .models import Role
+
+User = get_user_model()
+
+
+def register_citizen(*, username: str, password: str, name: str, id_number: str, phone: str) -> User:
+    """实名注册: a citizen account with a checked resident ID number."""
+    user = User(username=username, name=name, id_number=id_number.strip().upper(), phone=phone, role=Role.CITIZEN)
+    errors = {}
+    try:
+        validate_password(password, user)
+    except ValidationError as exc:
+        errors["password"] = exc.messages
+    try:
+        user.full_clean(exclude=["password"])
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+    if errors:
+        raise ValidationError(errors)
+    user.set_password(password)
+    try:
+        with transaction.atomic():
+            user.save()
+    except IntegrityError:
+        # Two registrations raced past full_clean with the same username or ID number.
+        raise ValidationError({"username": [_("This username or ID number is already registered.")]})
+    return user

@@ -1,0 +1,84 @@
+"""Loading the demo district. Idempotent: what exists is left as it is."""
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+
+from apps.accounts.identity import id_number_check_char
+from apps.accounts.models import Role
+from apps.catalog.models import BaselineStep, Department, Hall, Material, ServiceItem, StepTemplate, Window
+from apps.catalog.services import publish_item
+
+from . import data
+
+User = get_user_model()
+CITIZEN_ID_17 = "44030919900307123"
+
+
+def _load_departments() -> dict[str, Department]:
+    departments = {}
+    for code, name, phone in data.DEPARTMENTS:
+        departments[code], _ = Department.objects.get_or_create(code=code, defaults={"name": name, "phone": phone})
+    return departments
+
+
+def _load_item(spec: dict, departments: dict[str, Department]) -> bool:
+    if ServiceItem.objects.filter(code=spec["code"]).exists():
+        return False
+    fields = {k: v for k, v in spec.items()
+              if k not in {"code", "department", "materials", "steps", "baseline_steps"}}
+    item = ServiceItem.objects.create(code=spec["code"], department=departments[spec["department"]], **fields)
+    Material.objects.bulk_create(
+        Material(item=item, order=i, name=name, original=original, copies=copies, required=required)
+        for i, (name, original, copies, required) in enumerate(spec["materials"], start=1))
+    StepTemplate.objects.bulk_create(
+        StepTemplate(item=item, order=i, name=name, allotted_days=days,
+                     department=departments[dept] if dept else None)
+        for i, (name, days, dept) in enumerate(spec["steps"], start=1))
+    BaselineStep.objects.bulk_create(
+        BaselineStep(item=item, order=i, name=name, allotted_days=days)
+        for i, (name, days) in enumerate(spec["baseline_steps"], start=1))
+    publish_item(item=item)
+    return True
+
+
+def _load_halls() -> dict[tuple[str, str], Window]:
+    windows = {}
+    for code, name, level, parent, address, hours, hall_windows in data.HALLS:
+        hall, _ = Hall.objects.get_or_create(code=code, defaults={
+            "name": name, "level": level, "address": address, "opening_hours": hours,
+            "parent": Hall.objects.get(code=parent) if parent else None})
+        for number, window_name, kind, item_codes in hall_windows:
+            window, created = Window.objects.get_or_create(hall=hall, number=number,
+                                                           defaults={"name": window_name, "kind": kind})
+            if created and item_codes:
+                window.items.set(ServiceItem.objects.filter(code__in=item_codes))
+            windows[(code, number)] = window
+    return windows
+
+
+def _load_users(departments, windows) -> list[str]:
+    created = []
+    for username, role, name, dept, hall, window in data.USERS:
+        if User.objects.filter(username=username).exists():
+            continue
+        user = User(username=username, role=role, name=name, department=departments.get(dept),
+                    window=windows.get((hall, window)) if hall else None,
+                    hall=Hall.objects.get(code=hall) if hall else None,
+                    is_staff=role == Role.ADMIN, is_superuser=role == Role.ADMIN)
+        if role == Role.CITIZEN:
+            user.id_number = CITIZEN_ID_17 + id_number_check_char(CITIZEN_ID_17)
+            user.phone = "13800138000"
+        user.set_password(data.DEMO_PASSWORD)
+        user.save()
+        created.append(username)
+    return created
+
+
+def seed_demo() -> dict[str, int | list[str]]:
+    """Load everything that is missing; return what was created."""
+    with transaction.atomic():
+        departments = _load_departments()
+        items = sum(_load_item(spec, departments) for spec in data.ITEMS)
+        windows = _load_halls()
+        users = _load_users(departments, windows)
+    return {"items": items, "users": users}

@@ -1,0 +1,72 @@
+import pytest
+
+from apps.accounts.api.views import AuthThrottle
+from apps.accounts.models import Role
+from tests.factories import DepartmentFactory, UserFactory, make_id_number
+
+pytestmark = pytest.mark.django_db
+
+
+def register(api_client, **overrides):
+    body = {"username": "liwei", "password": "s3cure-passphrase", "name": "李伟",
+            "id_number": make_id_number(7), "phone": "13912345678", **overrides}
+    return api_client.post("/api/v1/auth/register/", body, format="json")
+
+
+def test_citizen_registers_signs_in_and_sees_themself(api_client):
+    response = register(api_client)
+    assert response.status_code == 201, response.json()
+    assert response.json()["role"] == Role.CITIZEN
+
+    token = api_client.post("/api/v1/auth/token/", {"username": "liwei", "password": "s3cure-passphrase"},
+                            format="json").json()["token"]
+    api_client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+    me = api_client.get("/api/v1/auth/me/").json()
+    assert me["username"] == "liwei"
+    assert me["name"] == "李伟"
+    assert me["role"] == "citizen"
+    assert me["department"] is None
+    assert "*" in me["id_number"]
+
+
+def test_wrong_check_digit_is_a_400_naming_the_field(api_client):
+    good = make_id_number(8)
+    bad = good[:-1] + ("0" if good[-1] != "0" else "1")
+    response = register(api_client, id_number=bad)
+    assert response.status_code == 400
+    assert "id_number" in response.json()
+
+
+def test_same_id_number_or_username_cannot_register_twice(api_client):
+    assert register(api_client).status_code == 201
+    assert register(api_client, username="other").status_code == 400
+    assert register(api_client, id_number=make_id_number(9)).status_code == 400
+
+
+def test_weak_password_and_bad_phone_are_refused(api_client):
+    response = register(api_client, password="123")
+    assert response.status_code == 400 and "password" in response.json()
+    response = register(api_client, phone="12345")
+    assert response.status_code == 400 and "phone" in response.json()
+
+
+def test_wrong_password_is_401(api_client):
+    UserFactory(username="wang")
+    response = api_client.post("/api/v1/auth/token/", {"username": "wang", "password": "nope"}, format="json")
+    assert response.status_code == 401
+
+
+def test_me_needs_authentication_and_shows_staff_department(api_client):
+    assert api_client.get("/api/v1/auth/me/").status_code == 401
+    approver = UserFactory(role=Role.APPROVER, department=DepartmentFactory(code="SAMR", name="市场监管局"))
+    api_client.force_authenticate(approver)
+    me = api_client.get("/api/v1/auth/me/").json()
+    assert me["role"] == "approver"
+    assert me["department"] == {"code": "SAMR", "name": "市场监管局"}
+
+
+def test_sign_in_is_rate_limited_per_address(api_client, monkeypatch):
+    monkeypatch.setattr(AuthThrottle, "THROTTLE_RATES", {"auth": "3/min"})
+    codes = [api_client.post("/api/v1/auth/token/", {"username": "x", "password": "y"}, format="json").status_code
+             for _ in range(4)]
+    assert codes == [401, 401, 401, 429]
