@@ -53,7 +53,8 @@ class Hall(models.Model):
         verbose_name = _("service hall")
         verbose_name_plural = _("service halls")
         constraints = [
-            models.CheckConstraint(condition=Q(code__regex=r"^[A-Z0-9]+$"), name="hall_code_upper_alnum"),
+            models.CheckConstraint(condition=Q(code__regex=r"^[A-Z0-9]+$"), name="hall_code_upper_alnum",
+                                   violation_error_message=_("A hall code is made of capital letters and digits.")),
         ]
 
     def __str__(self):
@@ -181,7 +182,9 @@ class ServiceItem(ItemContent):
         verbose_name_plural = _("service items")
         constraints = [
             *ItemContent.content_constraints("item"),
-            models.CheckConstraint(condition=Q(code__regex=r"^[0-9A-Za-z-]+$"), name="item_code_format"),
+            models.CheckConstraint(condition=Q(code__regex=r"^[0-9A-Za-z-]+$"), name="item_code_format",
+                                   violation_error_message=_("An item code is made of letters, digits and "
+                                                             "hyphens.")),
         ]
 
     def __str__(self):

@@ -70,35 +70,41 @@ def publish_item(*, item: ServiceItem) -> ItemVersion:
 
     An unused current version is updated in place; a frozen one (an application
     uses it) is left as it is and a new version is published. Nothing changes
-    when the content is the same.
+    when the content is the same. The caller's `item` learns its current version
+    too, so that a later `item.save()` cannot write an older one back.
     """
     with transaction.atomic():
-        item = ServiceItem.objects.select_for_update().get(pk=item.pk)
-        validate_item_content(item)
-        validate_steps(promised_limit_days=item.promised_limit_days, instant=item.instant,
-                       steps=item.steps.values_list("order", "allotted_days"))
-        current = (ItemVersion.objects.select_for_update().filter(pk=item.current_version_id).first()
-                   if item.current_version_id else None)
-        if current is not None and _same_content(current, item):
-            return current
-        if current is not None and current.frozen_at is None:
-            version = current
-            version.materials.all().delete()
-            version.steps.all().delete()
-        else:
-            last = item.versions.order_by("-number").values_list("number", flat=True).first() or 0
-            version = ItemVersion(item=item, number=last + 1)
-        _copy(item, version, ItemContent.GUIDE_FIELDS)
-        version.save()
-        VersionMaterial.objects.bulk_create(
-            VersionMaterial(version=version, **{f: getattr(m, f) for f in MaterialContent.CONTENT_FIELDS})
-            for m in item.materials.all())
-        VersionStep.objects.bulk_create(
-            VersionStep(version=version, **{f: getattr(s, f) for f in StepContent.CONTENT_FIELDS})
-            for s in item.steps.all())
-        if item.current_version_id != version.pk:
-            ServiceItem.objects.filter(pk=item.pk).update(current_version=version)
-            item.current_version = version
+        version = _publish_locked(ServiceItem.objects.select_for_update().get(pk=item.pk))
+    item.current_version = version
+    return version
+
+
+def _publish_locked(item: ServiceItem) -> ItemVersion:
+    validate_item_content(item)
+    validate_steps(promised_limit_days=item.promised_limit_days, instant=item.instant,
+                   steps=item.steps.values_list("order", "allotted_days"))
+    current = (ItemVersion.objects.select_for_update().filter(pk=item.current_version_id).first()
+               if item.current_version_id else None)
+    if current is not None and _same_content(current, item):
+        return current
+    if current is not None and current.frozen_at is None:
+        version = current
+        version.published_at = timezone.now()  # the guide the public reads changed now
+        version.materials.all().delete()
+        version.steps.all().delete()
+    else:
+        last = item.versions.order_by("-number").values_list("number", flat=True).first() or 0
+        version = ItemVersion(item=item, number=last + 1)
+    _copy(item, version, ItemContent.GUIDE_FIELDS)
+    version.save()
+    VersionMaterial.objects.bulk_create(
+        VersionMaterial(version=version, **{f: getattr(m, f) for f in MaterialContent.CONTENT_FIELDS})
+        for m in item.materials.all())
+    VersionStep.objects.bulk_create(
+        VersionStep(version=version, **{f: getattr(s, f) for f in StepContent.CONTENT_FIELDS})
+        for s in item.steps.all())
+    if item.current_version_id != version.pk:
+        ServiceItem.objects.filter(pk=item.pk).update(current_version=version)
     return version
 
 

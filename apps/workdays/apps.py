@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class WorkdaysConfig(AppConfig):
     name = "apps.workdays"
     verbose_name = _("Working-day calendar")
+
+    def ready(self):
+        from . import signals  # noqa: F401  (connects the receivers)

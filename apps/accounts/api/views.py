@@ -45,7 +45,8 @@ class RegisterApi(APIView):
 
     @extend_schema(summary="Register as a citizen", request=RegisterInputSerializer,
                    responses={201: MeOutputSerializer}, tags=["accounts"],
-                   description="Real-name registration (实名注册). The ID number's check digit is verified (400 if wrong).")
+                   description="Real-name registration (实名注册). "
+                               "The ID number's check digit is verified (400 if wrong).")
     def post(self, request):
         data = RegisterInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)

@@ -23,3 +23,15 @@ def exception_handler(exc, context):
             detail = {api_settings.NON_FIELD_ERRORS_KEY: exc.messages}
         exc = exceptions.ValidationError(detail)
     return drf_exception_handler(exc, context)
+
+
+class Conflict(exceptions.APIException):
+    """409: the current state does not allow the action, or a concurrent update won."""
+
+    status_code = 409
+    default_code = "conflict"
+
+
+class PayloadTooLarge(exceptions.APIException):
+    status_code = 413
+    default_code = "payload_too_large"
