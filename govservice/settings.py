@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "apps.workdays",
     "apps.catalog",
     "apps.accounts",
+    "apps.applications",
     "apps.demo",
 ]
 
@@ -167,6 +168,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "ApplicationStatusEnum": "apps.applications.models.Status",
+        "StepStatusEnum": "apps.applications.models.StepStatus",
+        "DeliveryMethodEnum": "apps.applications.models.DeliveryMethod",
+        "FlagEnum": "apps.applications.models.Flag",
+    },
 }
 
 # Celery: filesystem transport under var/ by default (no server needed);

@@ -1,0 +1,63 @@
+"""Read-only views for administrators: every change goes through the services (and the audit trail)."""
+
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from .models import Application, CorrectionNotice, Event, Step, Visit
+
+
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class StepInline(ReadOnlyInline):
+    model = Step
+    fields = ("order", "name", "department", "status", "flag", "started_at", "due_date", "finished_at")
+
+
+class VisitInline(ReadOnlyInline):
+    model = Visit
+    fields = ("at", "hall", "window", "purpose", "clerk")
+
+
+class CorrectionNoticeInline(ReadOnlyInline):
+    model = CorrectionNotice
+    fields = ("number", "issued_at", "issued_by", "items", "violation_reason", "answered_at")
+
+
+class EventInline(ReadOnlyInline):
+    model = Event
+    fields = ("seq", "at", "actor", "action", "from_status", "to_status", "payload", "hash")
+
+
+@admin.register(Application)
+class ApplicationAdmin(admin.ModelAdmin):
+    list_display = ("tracking_number", "service_item", "applicant_name", "status", "flag", "suspended",
+                    "submitted_at", "due_date")
+    list_filter = ("status", "flag", "channel", "department", "hall")
+    search_fields = ("tracking_number", "applicant_name", "service_item__code", "service_item__name")
+    list_select_related = ("service_item",)
+    date_hierarchy = "submitted_at"
+    inlines = [StepInline, VisitInline, CorrectionNoticeInline, EventInline]
+    exclude = ("applicant_id_number", "verification_code", "form_data")
+    readonly_fields = ("masked_id",)
+
+    @admin.display(description=_("ID number"))
+    def masked_id(self, obj):
+        return obj.masked_id_number
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

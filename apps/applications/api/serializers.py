@@ -1,0 +1,276 @@
+"""Translation only: request bodies in, application representations out."""
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from apps.accounts.identity import mask_phone, validate_id_number
+
+from .. import clock, states
+from ..models import Channel, DeliveryMethod, Flag, Status, StepStatus, SuspensionKind, VisitPurpose
+from ..notices import available_notices
+
+# ---- input ------------------------------------------------------------------------------------------------
+
+
+class ApplicantInputSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=100)
+    id_number = serializers.CharField(max_length=18, validators=[validate_id_number],
+                                      help_text=_("Resident ID number with check digit (GB 11643)."))
+    phone = serializers.RegexField(r"^1\d{10}$|^0\d{2,3}-?\d{7,8}$", max_length=20)
+
+
+class ApplicationCreateInputSerializer(serializers.Serializer):
+    service_item = serializers.CharField(max_length=32, help_text=_("Service item code."))
+    channel = serializers.ChoiceField(choices=Channel.choices)
+    delivery_method = serializers.ChoiceField(choices=DeliveryMethod.choices)
+    delivery_address = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    form_data = serializers.JSONField(required=False, default=dict)
+    applicant = ApplicantInputSerializer(required=False, help_text=_("Required when a clerk applies on behalf."))
+
+    def validate_form_data(self, value):
+        if not isinstance(value, dict):
+            raise serializers.ValidationError(_("form_data is a JSON object."))
+        if len(str(value)) > 20000:
+            raise serializers.ValidationError(_("form_data is too large."))
+        return value
+
+
+class MaterialUploadInputSerializer(serializers.Serializer):
+    material = serializers.IntegerField(help_text=_("Material id from the service item's materials."))
+    file = serializers.FileField(help_text=_("PDF, JPEG or PNG."))
+
+
+class ReasonInputSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=2000)
+
+
+class CommentInputSerializer(serializers.Serializer):
+    comment = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+
+
+class CorrectionItemSerializer(serializers.Serializer):
+    material = serializers.IntegerField()
+    problem = serializers.CharField(max_length=500)
+
+
+class CorrectionInputSerializer(serializers.Serializer):
+    items = CorrectionItemSerializer(many=True, allow_empty=False)
+    note = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+    violation_reason = serializers.CharField(
+        max_length=2000, required=False, allow_blank=True, default="",
+        help_text=_("Only for a further notice, which breaks the one-time-notice rule and is recorded."))
+
+
+class SuspendInputSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=SuspensionKind.choices)
+    reason = serializers.CharField(max_length=2000)
+
+
+class ExtendInputSerializer(serializers.Serializer):
+    days = serializers.IntegerField(min_value=1, max_value=60)
+    reason = serializers.CharField(max_length=2000)
+
+
+class DeliverInputSerializer(serializers.Serializer):
+    method = serializers.ChoiceField(choices=DeliveryMethod.choices)
+    reference = serializers.CharField(max_length=100, required=False, allow_blank=True, default="",
+                                      help_text=_("Mail waybill number."))
+
+
+class WithdrawInputSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+
+
+class VisitInputSerializer(serializers.Serializer):
+    purpose = serializers.ChoiceField(choices=VisitPurpose.choices)
+    window = serializers.IntegerField(required=False, help_text=_("Window id; defaults to the clerk's own."))
+
+
+# ---- output -----------------------------------------------------------------------------------------------
+
+
+class StepOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    order = serializers.IntegerField()
+    name = serializers.CharField()
+    department = serializers.CharField(source="department.name")
+    status = serializers.ChoiceField(choices=StepStatus.choices)
+    assignee = serializers.SerializerMethodField()
+    allotted_days = serializers.IntegerField()
+    started_at = serializers.DateTimeField(allow_null=True)
+    due_date = serializers.DateField(allow_null=True)
+    due_date_provisional = serializers.SerializerMethodField()
+    finished_at = serializers.DateTimeField(allow_null=True)
+    flag = serializers.ChoiceField(choices=Flag.choices)
+    comment = serializers.CharField()
+
+    @extend_schema_field(OpenApiTypes.STR)
+    def get_assignee(self, step):
+        return str(step.assignee) if step.assignee_id else step.department.name
+
+    @extend_schema_field(OpenApiTypes.BOOL)
+    def get_due_date_provisional(self, step):
+        return clock.provisional(step.due_date)
+
+
+class UploadedMaterialOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    material = serializers.IntegerField(source="material_id")
+    material_name = serializers.CharField(source="material.name")
+    file_name = serializers.CharField(source="original_name")
+    content_type = serializers.CharField()
+    size = serializers.IntegerField()
+    sha256 = serializers.CharField()
+    uploaded_at = serializers.DateTimeField()
+    download_url = serializers.SerializerMethodField()
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_download_url(self, upload):
+        return reverse("application-material-download", args=[upload.application_id, upload.pk])
+
+
+class EventOutputSerializer(serializers.Serializer):
+    seq = serializers.IntegerField()
+    at = serializers.DateTimeField()
+    actor = serializers.CharField(source="actor.__str__", allow_null=True, default=None)
+    action = serializers.CharField()
+    from_status = serializers.CharField()
+    to_status = serializers.CharField()
+    payload = serializers.JSONField()
+    hash = serializers.CharField()
+
+
+class VisitOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    hall = serializers.CharField(source="hall.name")
+    window = serializers.CharField(source="window.number", allow_null=True, default=None)
+    purpose = serializers.ChoiceField(choices=VisitPurpose.choices)
+    at = serializers.DateTimeField()
+
+
+class CorrectionNoticeOutputSerializer(serializers.Serializer):
+    number = serializers.IntegerField()
+    items = serializers.JSONField()
+    note = serializers.CharField()
+    issued_at = serializers.DateTimeField()
+    is_violation = serializers.BooleanField()
+    violation_reason = serializers.CharField()
+    answered_at = serializers.DateTimeField(allow_null=True)
+
+
+class SuspensionOutputSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=SuspensionKind.choices)
+    reason = serializers.CharField()
+    started_at = serializers.DateTimeField()
+    ended_at = serializers.DateTimeField(allow_null=True)
+    paused_workdays = serializers.IntegerField(allow_null=True)
+
+
+class ExtensionOutputSerializer(serializers.Serializer):
+    days = serializers.IntegerField()
+    reason = serializers.CharField()
+    created_at = serializers.DateTimeField()
+
+
+class ServiceItemRefSerializer(serializers.Serializer):
+    code = serializers.CharField(source="service_item.code")
+    name = serializers.CharField(source="item_version.name")
+    version = serializers.IntegerField(source="item_version.number")
+    max_visits = serializers.IntegerField(source="item_version.max_visits")
+    promised_limit_days = serializers.IntegerField(source="item_version.promised_limit_days")
+    legal_limit_days = serializers.IntegerField(source="item_version.legal_limit_days")
+
+
+class ApplicantOutputSerializer(serializers.Serializer):
+    name = serializers.CharField(source="applicant_name")
+    id_number = serializers.CharField(source="masked_id_number", help_text=_("Masked."))
+    phone = serializers.SerializerMethodField(help_text=_("Masked."))
+
+    @extend_schema_field(OpenApiTypes.STR)
+    def get_phone(self, application):
+        return mask_phone(application.applicant_phone)
+
+
+class ApplicationListOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    tracking_number = serializers.CharField()
+    service_item = ServiceItemRefSerializer(source="*")
+    applicant = ApplicantOutputSerializer(source="*")
+    department = serializers.CharField(source="department.code")
+    hall = serializers.CharField(source="hall.code", allow_null=True, default=None)
+    status = serializers.ChoiceField(choices=Status.choices)
+    flag = serializers.ChoiceField(choices=Flag.choices)
+    suspended = serializers.BooleanField()
+    channel = serializers.ChoiceField(choices=Channel.choices)
+    delivery_method = serializers.ChoiceField(choices=DeliveryMethod.choices)
+    submitted_at = serializers.DateTimeField()
+    received_on = serializers.DateField()
+    intake_due_on = serializers.DateField()
+    accepted_at = serializers.DateTimeField(allow_null=True)
+    deemed_accepted = serializers.BooleanField()
+    due_date = serializers.DateField(allow_null=True)
+    due_date_provisional = serializers.SerializerMethodField()
+    legal_due_date = serializers.DateField(allow_null=True)
+    legal_due_date_provisional = serializers.SerializerMethodField()
+    decided_at = serializers.DateTimeField(allow_null=True)
+    delivered_at = serializers.DateTimeField(allow_null=True)
+    visits_count = serializers.IntegerField(source="visits_total")
+    visits_within_limit = serializers.SerializerMethodField(
+        help_text=_("Whether the visits so far keep the item's maximum (最多跑一次)."))
+
+    @extend_schema_field(OpenApiTypes.BOOL)
+    def get_due_date_provisional(self, application):
+        return clock.provisional(application.due_date)
+
+    @extend_schema_field(OpenApiTypes.BOOL)
+    def get_legal_due_date_provisional(self, application):
+        return clock.provisional(application.legal_due_date)
+
+    @extend_schema_field(OpenApiTypes.BOOL)
+    def get_visits_within_limit(self, application):
+        return application.visits_total <= application.item_version.max_visits
+
+
+class ApplicationDetailOutputSerializer(ApplicationListOutputSerializer):
+    verification_code = serializers.CharField(help_text=_("For public tracking; shown to the applicant and staff."))
+    window = serializers.CharField(source="window.number", allow_null=True, default=None)
+    delivery_address = serializers.CharField()
+    delivery_reference = serializers.CharField()
+    form_data = serializers.JSONField()
+    decision_reason = serializers.CharField()
+    extension_days = serializers.IntegerField()
+    paused_workdays = serializers.IntegerField()
+    steps = StepOutputSerializer(many=True)
+    materials = UploadedMaterialOutputSerializer(many=True)
+    visits = VisitOutputSerializer(many=True)
+    correction_notices = CorrectionNoticeOutputSerializer(many=True)
+    suspensions = SuspensionOutputSerializer(many=True)
+    extensions = ExtensionOutputSerializer(many=True)
+    events = EventOutputSerializer(many=True)
+    allowed_actions = serializers.SerializerMethodField()
+    notices = serializers.SerializerMethodField(help_text=_("Written notices (PDF) issued so far."))
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    def get_allowed_actions(self, application):
+        return states.allowed_actions(application)
+
+    @extend_schema_field(serializers.DictField(child=serializers.URLField()))
+    def get_notices(self, application):
+        return {kind: reverse("application-notice", args=[application.pk, kind])
+                for kind in available_notices(application)}
+
+
+class TrackOutputSerializer(serializers.Serializer):
+    tracking_number = serializers.CharField()
+    service_item_name = serializers.CharField()
+    status = serializers.ChoiceField(choices=Status.choices)
+    suspended = serializers.BooleanField()
+    submitted_at = serializers.DateTimeField()
+    accepted_at = serializers.DateTimeField(allow_null=True)
+    due_date = serializers.DateField(allow_null=True)
+    due_date_provisional = serializers.BooleanField()
+    current_step = serializers.CharField(allow_null=True)
+    timeline = serializers.ListField(child=serializers.DictField())

@@ -1,0 +1,369 @@
+"""Thin views: resolve what the caller may see (404), check the rule (403), call one service."""
+
+from django.http import FileResponse, HttpResponse
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import status
+from rest_framework.exceptions import NotFound, PermissionDenied
+from rest_framework.generics import ListAPIView
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.throttling import AnonRateThrottle
+from rest_framework.views import APIView
+
+from apps.catalog.models import ServiceItem, Window
+from apps.core.api.exceptions import Conflict, PayloadTooLarge
+
+from .. import notices, permissions, selectors, services, uploads
+from ..idempotency import run_idempotent
+from ..models import Application, Status, UploadedMaterial
+from ..states import TransitionNotAllowed
+from . import serializers as s
+
+TAG = ["applications"]
+
+
+class ApplicationApiMixin:
+    """Maps the domain's refusals to HTTP: a disallowed transition is 409, an oversized file 413."""
+
+    def handle_exception(self, exc):
+        if isinstance(exc, TransitionNotAllowed):
+            exc = Conflict(exc.message, code=exc.code)
+        elif isinstance(exc, uploads.UploadTooLarge):
+            exc = PayloadTooLarge(str(exc))
+        return super().handle_exception(exc)
+
+    def get_application(self, pk) -> Application:
+        application = selectors.application_detail(self.request.user, pk).first()
+        if application is None:
+            raise NotFound(_("No such application."))
+        return application
+
+    def detail_response(self, pk, status_code=status.HTTP_200_OK) -> Response:
+        application = self.get_application(pk)
+        return Response(s.ApplicationDetailOutputSerializer(application).data, status=status_code)
+
+
+class ApplicationListCreateApi(ApplicationApiMixin, ListAPIView):
+    serializer_class = s.ApplicationListOutputSerializer
+
+    def get_queryset(self):
+        params = self.request.query_params
+        return selectors.application_list(self.request.user, filters={
+            key: params.get(key) for key in ("status", "service_item", "flag", "department", "tracking_number")})
+
+    @extend_schema(summary="List applications", tags=TAG, parameters=[
+        OpenApiParameter("status", enum=[c for c, _l in Status.choices]),
+        OpenApiParameter("service_item", str, description="Service item code."),
+        OpenApiParameter("flag", enum=["normal", "warning", "overdue"]),
+        OpenApiParameter("department", str, description="Department code."),
+        OpenApiParameter("tracking_number", str, description="Part of a tracking number."),
+    ], description="Scoped to the caller: a citizen sees their own; a clerk their hall's and those waiting at "
+                   "intake or for collection anywhere; an approver their department's; a manager their "
+                   "department's, or everything for a district manager.")
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    @extend_schema(summary="Submit an application", tags=TAG, request=s.ApplicationCreateInputSerializer,
+                   responses={201: s.ApplicationDetailOutputSerializer},
+                   description="A citizen applies online for themself; a clerk takes in a window application "
+                               "on behalf of the applicant given in `applicant` (this records a visit).")
+    def post(self, request):
+        if not permissions.can_submit(request.user):
+            raise PermissionDenied(_("Only citizens and counter clerks submit applications."))
+
+        def act():
+            data = s.ApplicationCreateInputSerializer(data=request.data)
+            data.is_valid(raise_exception=True)
+            fields = dict(data.validated_data)
+            item = ServiceItem.objects.filter(code=fields.pop("service_item"), active=True).first()
+            if item is None:
+                raise NotFound(_("No such service item."))
+            application = services.submit_application(actor=request.user, item=item, now=timezone.now(), **fields)
+            return self.detail_response(application.pk, status.HTTP_201_CREATED)
+
+        return run_idempotent(request, act)
+
+
+class ApplicationDetailApi(ApplicationApiMixin, APIView):
+    @extend_schema(summary="One application", tags=TAG, responses={200: s.ApplicationDetailOutputSerializer})
+    def get(self, request, pk):
+        return self.detail_response(pk)
+
+
+class ApplicationActionApi(ApplicationApiMixin, APIView):
+    """POST an action: 404 if the caller cannot see it, 403 if their role may not act, 409 if the state forbids."""
+
+    input_serializer = None
+    permission = None
+
+    def post(self, request, pk, **kwargs):
+        def act():
+            application = self.get_application(pk)
+            self.check_rule(application, **kwargs)
+            data = {}
+            if self.input_serializer is not None:
+                serializer = self.input_serializer(data=request.data)
+                serializer.is_valid(raise_exception=True)
+                data = serializer.validated_data
+            self.act(request, application, data, **kwargs)
+            return self.detail_response(pk, self.success_status)
+
+        return run_idempotent(request, act)
+
+    success_status = status.HTTP_200_OK
+
+    def check_rule(self, application, **kwargs):
+        if not type(self).permission(self.request.user, application):
+            raise PermissionDenied(_("Your role may not do this to this application."))
+
+
+def action_schema(summary, request=None, description=""):
+    return extend_schema(summary=summary, tags=TAG, request=request, description=description,
+                         responses={200: s.ApplicationDetailOutputSerializer})
+
+
+class AcceptApi(ApplicationActionApi):
+    permission = permissions.can_take_in
+
+    @action_schema("Accept (受理)", description="Starts the clock: due dates are set and the first step starts. "
+                                               "An instant item is approved at once.")
+    def post(self, request, pk):
+        return super().post(request, pk)
+
+    def act(self, request, application, data):
+        services.accept_application(application_id=application.pk, actor=request.user, now=timezone.now())
+
+
+class RejectApi(ApplicationActionApi):
+    permission = permissions.can_take_in
+    input_serializer = s.ReasonInputSerializer
+
+    @action_schema("Refuse to accept (不予受理)", s.ReasonInputSerializer)
+    def post(self, request, pk):
+        return super().post(request, pk)
+
+    def act(self, request, application, data):
+        services.reject_application(application_id=application.pk, actor=request.user, reason=data["reason"],
+                                    now=timezone.now())
+
+
+class RequestCorrectionApi(ApplicationActionApi):
+    permission = permissions.can_take_in
+    input_serializer = s.CorrectionInputSerializer
+
+    @action_schema("One-time correction notice (一次性告知补正)", s.CorrectionInputSerializer,
+                   "Lists every material to correct. A further notice needs `violation_reason` and is recorded "
+                   "as a breach of the one-time-notice rule.")
+    def post(self, request, pk):
+        return super().post(request, pk)
+
+    def act(self, request, application, data):
+        services.request_correction(application_id=application.pk, actor=request.user, items=data["items"],
+                                    note=data["note"], violation_reason=data["violation_reason"],
+                                    now=timezone.now())
+
+
+class ResubmitApi(ApplicationActionApi):
+    permission = permissions.can_resubmit
+
+    @action_schema("Resubmit after correction", description="A new 5-working-day intake period starts today.")
+    def post(self, request, pk):
+        return super().post(request, pk)
+
+    def act(self, request, application, data):
+        services.resubmit_application(application_id=application.pk, actor=request.user, now=timezone.now())
+
+
+class StepActionApi(ApplicationActionApi):
+    def check_rule(self, application, step_id):
+        step = next((step for step in application.steps.all() if step.pk == int(step_id)), None)
+        if step is None:
+            raise NotFound(_("No such step in this application."))
+        if not permissions.can_act_on_step(self.request.user, application, step):
+            raise PermissionDenied(_("Only the handler of this step may act on it."))
+
+
+class ApproveStepApi(StepActionApi):
+    input_serializer = s.CommentInputSerializer
+
+    @action_schema("Approve a step", s.CommentInputSerializer,
+                   "The next step starts; after the last step the application is approved.")
+    def post(self, request, pk, step_id):
+        return super().post(request, pk, step_id=step_id)
+
+    def act(self, request, application, data, step_id):
+        services.approve_step(application_id=application.pk, step_id=int(step_id), actor=request.user,
+                              comment=data["comment"], now=timezone.now())
+
+
+class DenyStepApi(StepActionApi):
+    input_serializer = s.ReasonInputSerializer
+
+    @action_schema("Deny (不予许可)", s.ReasonInputSerializer)
+    def post(self, request, pk, step_id):
+        return super().post(request, pk, step_id=step_id)
+
+    def act(self, request, application, data, step_id):
+        services.deny_step(application_id=application.pk, step_id=int(step_id), actor=request.user,
+                           reason=data["reason"], now=timezone.now())
+
+
+class SuspendApi(ApplicationActionApi):
+    permission = permissions.can_pause_clock
+    input_serializer = s.SuspendInputSerializer
+
+    @action_schema("Pause the clock (特别程序)", s.SuspendInputSerializer)
+    def post(self, request, pk):
+        return super().post(request, pk)
+
+    def act(self, request, application, data):
+        services.suspend_application(application_id=application.pk, actor=request.user, now=timezone.now(), **data)
+
+
+class ResumeApi(ApplicationActionApi):
+    permission = permissions.can_pause_clock
+
+    @action_schema("Resume the clock", description="Due dates move by the working days paused.")
+    def post(self, request, pk):
+        return super().post(request, pk)
+
+    def act(self, request, application, data):
+        services.resume_application(application_id=application.pk, actor=request.user, now=timezone.now())
+
+
+class ExtendApi(ApplicationActionApi):
+    permission = permissions.can_extend
+    input_serializer = s.ExtendInputSerializer
+
+    @action_schema("Extend the time limit (延期)", s.ExtendInputSerializer,
+                   "A manager's decision, once per application, with a reason told to the applicant.")
+    def post(self, request, pk):
+        return super().post(request, pk)
+
+    def act(self, request, application, data):
+        services.extend_application(application_id=application.pk, actor=request.user, now=timezone.now(), **data)
+
+
+class DeliverApi(ApplicationActionApi):
+    permission = permissions.can_deliver
+    input_serializer = s.DeliverInputSerializer
+
+    @action_schema("Deliver the result (送达)", s.DeliverInputSerializer,
+                   "Collection at a window records a visit; mail needs the waybill number.")
+    def post(self, request, pk):
+        return super().post(request, pk)
+
+    def act(self, request, application, data):
+        services.deliver_application(application_id=application.pk, clerk=request.user, now=timezone.now(),
+                                     **data)
+
+
+class WithdrawApi(ApplicationActionApi):
+    permission = permissions.can_withdraw
+    input_serializer = s.WithdrawInputSerializer
+
+    @action_schema("Withdraw (撤回)", s.WithdrawInputSerializer)
+    def post(self, request, pk):
+        return super().post(request, pk)
+
+    def act(self, request, application, data):
+        services.withdraw_application(application_id=application.pk, actor=request.user, now=timezone.now(),
+                                      reason=data["reason"])
+
+
+class VisitsApi(ApplicationActionApi):
+    permission = permissions.can_record_visit
+    input_serializer = s.VisitInputSerializer
+    success_status = status.HTTP_201_CREATED
+
+    @extend_schema(summary="Visits of an application (跑动)", tags=TAG,
+                   responses={200: s.VisitOutputSerializer(many=True)})
+    def get(self, request, pk):
+        application = self.get_application(pk)
+        return Response(s.VisitOutputSerializer(application.visits.all(), many=True).data)
+
+    @extend_schema(summary="Record a visit", tags=TAG, request=s.VisitInputSerializer,
+                   responses={201: s.ApplicationDetailOutputSerializer})
+    def post(self, request, pk):
+        return super().post(request, pk)
+
+    def act(self, request, application, data):
+        window = None
+        if "window" in data:
+            window = Window.objects.filter(pk=data["window"], active=True).select_related("hall").first()
+            if window is None:
+                raise NotFound(_("No such window."))
+        services.record_visit(application_id=application.pk, clerk=request.user, purpose=data["purpose"],
+                              window=window, now=timezone.now())
+
+
+class MaterialUploadApi(ApplicationActionApi):
+    permission = permissions.can_upload
+    input_serializer = s.MaterialUploadInputSerializer
+    parser_classes = [MultiPartParser, FormParser]
+    success_status = status.HTTP_201_CREATED
+
+    @extend_schema(summary="Upload a material", tags=TAG,
+                   request={"multipart/form-data": s.MaterialUploadInputSerializer},
+                   responses={201: s.ApplicationDetailOutputSerializer},
+                   description="PDF, JPEG or PNG, checked by content; at most UPLOAD_MAX_BYTES (20 MB) → 413.")
+    def post(self, request, pk):
+        # Refuse an oversized body before reading it (the citizen with a 200 MB photo).
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+        if length > uploads.max_bytes() + 64 * 1024:
+            raise PayloadTooLarge(str(uploads.UploadTooLarge(uploads.max_bytes())))
+        return super().post(request, pk)
+
+    def act(self, request, application, data):
+        services.upload_material(application_id=application.pk, actor=request.user, material_id=data["material"],
+                                 upload=data["file"], now=timezone.now())
+
+
+class MaterialDownloadApi(ApplicationApiMixin, APIView):
+    @extend_schema(summary="Download an uploaded material", tags=TAG,
+                   responses={(200, "application/octet-stream"): bytes})
+    def get(self, request, pk, material_pk):
+        application = self.get_application(pk)
+        upload = get_object_or_404(UploadedMaterial, application=application, pk=material_pk)
+        return FileResponse(upload.file.open("rb"), as_attachment=True, filename=upload.original_name,
+                            content_type=upload.content_type)
+
+
+class TrackThrottle(AnonRateThrottle):
+    scope = "track"
+
+
+class TrackApi(APIView):
+    """Public progress (办件公开): no personal data; a wrong code is a plain 404."""
+
+    permission_classes = [AllowAny]
+    authentication_classes = []
+    throttle_classes = [TrackThrottle]
+
+    @extend_schema(summary="Track an application (public)", tags=["public"], auth=[],
+                   parameters=[OpenApiParameter("code", str, required=True, description="Verification code.")],
+                   responses={200: s.TrackOutputSerializer})
+    def get(self, request, tracking_number):
+        code = request.query_params.get("code", "").strip().upper()
+        application = selectors.track(tracking_number, code)
+        if application is None:
+            raise NotFound(_("No application matches this tracking number and code."))
+        return Response(s.TrackOutputSerializer(selectors.track_view(application)).data)
+
+
+class NoticeApi(ApplicationApiMixin, APIView):
+    @extend_schema(summary="A written notice as PDF", tags=TAG, responses={(200, "application/pdf"): bytes},
+                   description="`kind` is one of `acceptance`, `refusal`, `correction`, `denial`, as listed in "
+                               "the application's `notices`.")
+    def get(self, request, pk, kind):
+        application = self.get_application(pk)
+        if kind not in notices.available_notices(application):
+            raise NotFound(_("This application has no such notice."))
+        pdf = notices.render_notice(application, kind)
+        response = HttpResponse(pdf, content_type="application/pdf")
+        response["Content-Disposition"] = f'inline; filename="{application.tracking_number}-{kind}.pdf"'
+        return response

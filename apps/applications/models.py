@@ -1,0 +1,332 @@
+"""Applications (办件) and everything that happens to them.
+
+Models hold data and the invariants the database can keep; the workflow lives in
+`states.py` (what may happen) and `services.py` (making it happen). Nothing but
+the services sets an application's status.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from apps.accounts.identity import mask_id_number, validate_id_number
+from apps.catalog.models import Department, Hall, ItemVersion, ServiceItem, VersionMaterial, Window
+
+
+class Status(models.TextChoices):
+    SUBMITTED = "submitted", _("Submitted")
+    CORRECTION_REQUESTED = "correction_requested", _("Correction requested")
+    ACCEPTED = "accepted", _("Accepted")
+    APPROVED = "approved", _("Approved")
+    DENIED = "denied", _("Denied")
+    REJECTED = "rejected", _("Not accepted")
+    DELIVERED = "delivered", _("Delivered")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class Flag(models.TextChoices):
+    """电子监察: green, yellow card, red card."""
+
+    NORMAL = "normal", _("Normal")
+    WARNING = "warning", _("Warning")
+    OVERDUE = "overdue", _("Overdue")
+
+
+class Channel(models.TextChoices):
+    ONLINE = "online", _("Online")
+    WINDOW = "window", _("At a window")
+
+
+class DeliveryMethod(models.TextChoices):
+    WINDOW = "window", _("Collect at a window")
+    MAIL = "mail", _("By mail")
+    ELECTRONIC = "electronic", _("Electronic")
+
+
+class Application(models.Model):
+    tracking_number = models.CharField(_("tracking number"), max_length=32, unique=True)
+    verification_code = models.CharField(_("verification code"), max_length=12)
+    applicant = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("applicant account"), null=True,
+                                  blank=True, on_delete=models.PROTECT, related_name="applications")
+    applicant_name = models.CharField(_("applicant name"), max_length=100)
+    applicant_id_number = models.CharField(_("applicant ID number"), max_length=18,
+                                           validators=[validate_id_number])
+    applicant_phone = models.CharField(_("applicant phone"), max_length=20)
+    item_version = models.ForeignKey(ItemVersion, verbose_name=_("service item version"), on_delete=models.PROTECT,
+                                     related_name="applications")
+    # Copied from the version so that scoping and filters need no join.
+    service_item = models.ForeignKey(ServiceItem, verbose_name=_("service item"), on_delete=models.PROTECT,
+                                     related_name="applications")
+    department = models.ForeignKey(Department, verbose_name=_("responsible department"), on_delete=models.PROTECT,
+                                   related_name="applications")
+    channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices)
+    hall = models.ForeignKey(Hall, verbose_name=_("receiving hall"), null=True, blank=True,
+                             on_delete=models.PROTECT, related_name="applications")
+    window = models.ForeignKey(Window, verbose_name=_("receiving window"), null=True, blank=True,
+                               on_delete=models.PROTECT, related_name="applications")
+    delivery_method = models.CharField(_("delivery method"), max_length=16, choices=DeliveryMethod.choices)
+    delivery_address = models.CharField(_("delivery address"), max_length=200, blank=True)
+    form_data = models.JSONField(_("form data"), default=dict, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("taken in by"), null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+")
+
+    status = models.CharField(_("status"), max_length=24, choices=Status.choices, default=Status.SUBMITTED)
+    flag = models.CharField(_("flag"), max_length=16, choices=Flag.choices, default=Flag.NORMAL)
+    suspended = models.BooleanField(_("clock paused"), default=False)
+
+    submitted_at = models.DateTimeField(_("submitted at"))
+    # 收件日: the working day the materials count as received; the 5-day intake window runs from it.
+    received_on = models.DateField(_("received on"))
+    intake_due_on = models.DateField(_("decide on intake by"))
+    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
+    accepted_on = models.DateField(_("clock start"), null=True, blank=True)
+    deemed_accepted = models.BooleanField(_("deemed accepted"), default=False)
+    # The clock: due dates are add_workdays(accepted_on, limit + extension + paused), so they can be
+    # recomputed whenever the calendar changes.
+    extension_days = models.PositiveSmallIntegerField(_("extension (working days)"), default=0)
+    paused_workdays = models.PositiveIntegerField(_("paused working days"), default=0)
+    due_date = models.DateField(_("promised due date"), null=True, blank=True)
+    legal_due_date = models.DateField(_("legal due date"), null=True, blank=True)
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
+    decision_reason = models.TextField(_("reason for refusal or denial"), blank=True)
+    delivery_reference = models.CharField(_("delivery reference"), max_length=100, blank=True)
+
+    # Head of the audit chain: a deleted last event is detectable too.
+    event_count = models.PositiveIntegerField(default=0, editable=False)
+    last_event_hash = models.CharField(max_length=64, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["-submitted_at", "-id"]
+        verbose_name = _("application")
+        verbose_name_plural = _("applications")
+        indexes = [
+            models.Index(fields=["status", "department"]),
+            models.Index(fields=["hall", "status"]),
+            models.Index(fields=["applicant", "-submitted_at"]),
+            models.Index(fields=["intake_due_on"], condition=Q(status="submitted"), name="awaiting_intake_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(accepted_on__isnull=True) | Q(due_date__isnull=False, legal_due_date__isnull=False),
+                name="accepted_application_has_due_dates"),
+            models.CheckConstraint(
+                condition=~Q(status__in=["rejected", "denied"]) | ~Q(decision_reason=""),
+                name="refusal_has_reason"),
+            models.CheckConstraint(condition=Q(suspended=False) | Q(status="accepted"),
+                                   name="only_accepted_can_be_suspended"),
+        ]
+
+    def __str__(self):
+        return self.tracking_number
+
+    @property
+    def masked_id_number(self) -> str:
+        return mask_id_number(self.applicant_id_number)
+
+
+class TrackingCounter(models.Model):
+    """Daily sequence per prefix, so tracking numbers are readable and never collide."""
+
+    prefix = models.CharField(max_length=16)
+    day = models.DateField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["prefix", "day"], name="tracking_counter_unique")]
+
+
+class StepStatus(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    ACTIVE = "active", _("In progress")
+    APPROVED = "approved", _("Approved")
+    DENIED = "denied", _("Denied")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class Step(models.Model):
+    """审批环节 of one application, created from its item version's steps at acceptance."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="steps")
+    order = models.PositiveSmallIntegerField(_("order"))
+    name = models.CharField(_("name"), max_length=100)
+    department = models.ForeignKey(Department, verbose_name=_("department"), on_delete=models.PROTECT,
+                                   related_name="steps")
+    role = models.CharField(_("handling role"), max_length=16, default="approver")
+    assignee = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("assignee"), null=True, blank=True,
+                                 on_delete=models.PROTECT, related_name="assigned_steps")
+    allotted_days = models.PositiveSmallIntegerField(_("allotted working days"))
+    status = models.CharField(_("status"), max_length=16, choices=StepStatus.choices, default=StepStatus.PENDING)
+    flag = models.CharField(_("flag"), max_length=16, choices=Flag.choices, default=Flag.NORMAL)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    started_on = models.DateField(_("clock start"), null=True, blank=True)
+    paused_workdays = models.PositiveIntegerField(_("paused working days"), default=0)
+    due_date = models.DateField(_("due date"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    finished_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="+")
+    comment = models.TextField(_("opinion"), blank=True)
+
+    class Meta:
+        ordering = ["application_id", "order"]
+        verbose_name = _("approval step")
+        verbose_name_plural = _("approval steps")
+        constraints = [
+            models.UniqueConstraint(fields=["application", "order"], name="step_order_unique_in_application"),
+            models.UniqueConstraint(fields=["application"], condition=Q(status="active"),
+                                    name="one_active_step_per_application"),
+            models.CheckConstraint(condition=~Q(status="active") | Q(due_date__isnull=False),
+                                   name="active_step_has_due_date"),
+        ]
+        indexes = [models.Index(fields=["department", "status"])]
+
+    def __str__(self):
+        return f"{self.application_id}#{self.order} {self.name}"
+
+
+class UploadedMaterial(models.Model):
+    """A file for one required material; stored outside the web root, served after a permission check."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="materials")
+    material = models.ForeignKey(VersionMaterial, verbose_name=_("material"), on_delete=models.PROTECT,
+                                 related_name="+")
+    file = models.FileField(upload_to="applications/%Y/%m/")
+    original_name = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(_("type"), max_length=50)
+    size = models.PositiveBigIntegerField(_("size (bytes)"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(_("uploaded at"))
+
+    class Meta:
+        ordering = ["material__order", "uploaded_at"]
+        verbose_name = _("uploaded material")
+        verbose_name_plural = _("uploaded materials")
+
+
+class SuspensionKind(models.TextChoices):
+    """特别程序 whose time is not counted (art. 45)."""
+
+    HEARING = "hearing", _("Hearing (听证)")
+    TESTING = "testing", _("Testing (检验检测)")
+    INSPECTION = "inspection", _("On-site inspection (现场勘查)")
+    EXPERT_REVIEW = "expert_review", _("Expert review (专家评审)")
+    PUBLIC_NOTICE = "public_notice", _("Public notice (公示)")
+    CORRECTION = "correction", _("Correction during review (过程补正)")
+
+
+class Suspension(models.Model):
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="suspensions")
+    step = models.ForeignKey(Step, null=True, blank=True, on_delete=models.CASCADE, related_name="suspensions")
+    kind = models.CharField(_("kind"), max_length=20, choices=SuspensionKind.choices)
+    reason = models.TextField(_("reason"))
+    started_at = models.DateTimeField(_("started at"))
+    started_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)
+    ended_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                 related_name="+")
+    paused_workdays = models.PositiveIntegerField(_("paused working days"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["started_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["application"], condition=Q(ended_at__isnull=True),
+                                    name="one_open_suspension_per_application"),
+        ]
+
+
+class Extension(models.Model):
+    """延期 (art. 42): needs a manager and a reason, and is told to the applicant."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="extensions")
+    days = models.PositiveSmallIntegerField(_("working days"))
+    reason = models.TextField(_("reason"))
+    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("approved at"))
+
+    class Meta:
+        ordering = ["created_at"]
+        constraints = [models.CheckConstraint(condition=Q(days__gte=1), name="extension_days_positive")]
+
+
+class VisitPurpose(models.TextChoices):
+    SUBMIT = "submit", _("Submit the application")
+    CORRECT = "correct", _("Bring corrections")
+    COLLECT = "collect", _("Collect the result")
+    CONSULT = "consult", _("Consultation")
+
+
+class Visit(models.Model):
+    """跑动: one time the applicant came in person."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="visits")
+    hall = models.ForeignKey(Hall, on_delete=models.PROTECT, related_name="+")
+    window = models.ForeignKey(Window, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    purpose = models.CharField(_("purpose"), max_length=16, choices=VisitPurpose.choices)
+    clerk = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(_("time"))
+
+    class Meta:
+        ordering = ["at"]
+
+
+class CorrectionNotice(models.Model):
+    """一次性告知补正: one notice listing everything to correct (art. 32)."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="correction_notices")
+    number = models.PositiveSmallIntegerField(_("notice number"))
+    items = models.JSONField(_("items to correct"))
+    note = models.TextField(_("note"), blank=True)
+    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    issued_at = models.DateTimeField(_("issued at"))
+    # A second notice breaks the one-time-notice rule: allowed only with a reason, and recorded.
+    violation_reason = models.TextField(_("why a further notice"), blank=True)
+    answered_at = models.DateTimeField(_("corrected at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["issued_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["application", "number"], name="notice_number_unique"),
+            models.CheckConstraint(condition=Q(number=1) | ~Q(violation_reason=""),
+                                   name="further_notice_has_reason"),
+        ]
+
+    @property
+    def is_violation(self) -> bool:
+        return self.number > 1
+
+
+class Event(models.Model):
+    """One action on an application; append-only and chained by hashes (see audit.py)."""
+
+    application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="events")
+    seq = models.PositiveIntegerField()
+    at = models.DateTimeField()
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                              related_name="+")
+    action = models.CharField(max_length=32)
+    from_status = models.CharField(max_length=24, blank=True)
+    to_status = models.CharField(max_length=24, blank=True)
+    payload = models.JSONField(default=dict, blank=True)
+    prev_hash = models.CharField(max_length=64, blank=True)
+    hash = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["application_id", "seq"]
+        constraints = [models.UniqueConstraint(fields=["application", "seq"], name="event_seq_unique")]
+
+
+class IdempotencyRecord(models.Model):
+    """The first response to a state-changing POST with an `Idempotency-Key`."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=100)
+    method = models.CharField(max_length=8)
+    path = models.CharField(max_length=300)
+    status_code = models.PositiveSmallIntegerField()
+    body = models.JSONField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "key"], name="idempotency_key_unique_per_user")]

@@ -1,0 +1,140 @@
+"""Dated written notices (书面凭证) as PDF: acceptance, refusal, correction, denial.
+
+Official notices are issued in Chinese whatever the reader's interface language.
+The text uses the Adobe-GB1 CID font every PDF reader resolves for Simplified
+Chinese, so no font file ships with the project; set NOTICE_FONT_FILE to a TrueType
+font to embed one instead.
+"""
+
+from io import BytesIO
+
+from django.conf import settings
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+from .models import Application, Status
+
+NOTICE_LANGUAGE = "zh-hans"
+
+
+def available_notices(application: Application) -> list[str]:
+    kinds = []
+    if application.accepted_at:
+        kinds.append("acceptance")
+    if application.status == Status.REJECTED:
+        kinds.append("refusal")
+    if application.correction_notices.all():
+        kinds.append("correction")
+    if application.status == Status.DENIED or (application.status == Status.DELIVERED and application.decision_reason):
+        kinds.append("denial")
+    return kinds
+
+
+def _latest_correction(application: Application):
+    return list(application.correction_notices.all())[-1]
+
+
+def _font() -> str:
+    path = getattr(settings, "NOTICE_FONT_FILE", "")
+    name = "NoticeFont" if path else "STSong-Light"
+    if name not in pdfmetrics.getRegisteredFontNames():
+        pdfmetrics.registerFont(TTFont(name, path) if path else UnicodeCIDFont(name))
+    return name
+
+
+def _date(moment) -> str:
+    day = timezone.localdate(moment)
+    return _("%(y)s-%(m)s-%(d)s") % {"y": day.year, "m": day.month, "d": day.day}
+
+
+def _body(application: Application, kind: str) -> tuple[str, list[str], list[list[str]] | None]:
+    item = application.item_version
+    who = application.applicant_name
+    if kind == "acceptance":
+        accepted = _date(application.accepted_at)
+        lines = [
+            _("%(who)s:") % {"who": who},
+            _("Your application for “%(item)s” (tracking number %(no)s) was accepted on %(date)s.")
+            % {"item": item.name, "no": application.tracking_number, "date": accepted},
+            _("A decision will be made by %(due)s (promised limit %(days)s working days; the legal limit is "
+              "%(legal)s working days).")
+            % {"due": application.due_date.isoformat(), "days": item.promised_limit_days,
+               "legal": item.legal_limit_days},
+            _("Follow the progress with tracking number %(no)s and verification code %(code)s.")
+            % {"no": application.tracking_number, "code": application.verification_code},
+        ]
+        if application.deemed_accepted:
+            lines.insert(1, _("No decision was made within 5 working days of receipt, so under article 32 of the "
+                              "Administrative Licensing Law the application is accepted as of %(date)s.")
+                         % {"date": application.received_on.isoformat()})
+        return _("Notice of Acceptance"), lines, None
+    if kind == "refusal":
+        return _("Notice of Non-acceptance"), [
+            _("%(who)s:") % {"who": who},
+            _("Your application for “%(item)s” (tracking number %(no)s) is not accepted, for these reasons:")
+            % {"item": item.name, "no": application.tracking_number},
+            application.decision_reason,
+            _("If you disagree, you may apply for administrative reconsideration within 60 days of receiving "
+              "this notice, or bring an administrative lawsuit within 6 months."),
+        ], None
+    if kind == "correction":
+        notice = _latest_correction(application)
+        lines = [
+            _("%(who)s:") % {"who": who},
+            _("Your application for “%(item)s” (tracking number %(no)s) needs the corrections below. This notice "
+              "lists everything to correct at once; bring or upload them and the application is received again "
+              "on that day.") % {"item": item.name, "no": application.tracking_number},
+        ]
+        if notice.note:
+            lines.append(notice.note)
+        rows = [[_("No."), _("Material"), _("What to correct")]] + [
+            [str(i), entry["name"], entry["problem"]] for i, entry in enumerate(notice.items, start=1)]
+        return _("One-time Notice of Materials to Correct"), lines, rows
+    return _("Decision Not to Grant the Licence"), [
+        _("%(who)s:") % {"who": who},
+        _("After review, your application for “%(item)s” (tracking number %(no)s) is not granted, for these "
+          "reasons:") % {"item": item.name, "no": application.tracking_number},
+        application.decision_reason,
+        _("If you disagree, you may apply for administrative reconsideration within 60 days of receiving this "
+          "decision, or bring an administrative lawsuit within 6 months."),
+    ], None
+
+
+def render_notice(application: Application, kind: str) -> bytes:
+    """The PDF bytes of one notice; `kind` must be one of `available_notices`."""
+    with translation.override(NOTICE_LANGUAGE):
+        font = _font()
+        title, lines, rows = _body(application, kind)
+        normal = ParagraphStyle("n", fontName=font, fontSize=12, leading=20, wordWrap="CJK", spaceAfter=6)
+        heading = ParagraphStyle("h", parent=normal, fontSize=18, leading=26, alignment=1, spaceAfter=4)
+        small = ParagraphStyle("s", parent=normal, fontSize=10, alignment=1)
+        right = ParagraphStyle("r", parent=normal, alignment=2)
+        issued = application.decided_at or application.accepted_at or timezone.now()
+        if kind == "correction":
+            issued = _latest_correction(application).issued_at
+        story = [Paragraph(application.item_version.department.name, small), Paragraph(title, heading),
+                 Paragraph(application.tracking_number, small), Spacer(1, 8 * mm)]
+        story += [Paragraph(_escape(line), normal) for line in lines]
+        if rows:
+            table = Table([[Paragraph(_escape(cell), normal) for cell in row] for row in rows],
+                          colWidths=[15 * mm, 65 * mm, 85 * mm])
+            table.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.5, "#444444"),
+                                       ("VALIGN", (0, 0), (-1, -1), "TOP")]))
+            story.append(table)
+        story += [Spacer(1, 14 * mm), Paragraph(application.item_version.department.name + _("(seal)"), right),
+                  Paragraph(_date(issued), right)]
+        buffer = BytesIO()
+        SimpleDocTemplate(buffer, pagesize=A4, title=title, leftMargin=22 * mm, rightMargin=22 * mm,
+                          topMargin=25 * mm, bottomMargin=20 * mm).build(story)
+        return buffer.getvalue()
+
+
+def _escape(text: str) -> str:
+    return (text or "").replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\n", "<br/>")

@@ -1,0 +1,69 @@
+"""Who may do what to an application they can see (seeing is `selectors.visible_applications`).
+
+Each rule is one named function, tested for every role in the permission matrix.
+"""
+
+from apps.accounts.models import Role
+
+from .models import Application, Step, StepStatus
+
+
+def _is_applicant(user, application: Application) -> bool:
+    return user.role == Role.CITIZEN and application.applicant_id == user.pk
+
+
+def _clerk_window_takes(user, application: Application) -> bool:
+    """A dedicated window takes in only its listed items; a comprehensive one takes any."""
+    window = user.window
+    return window is None or window.handles(application.service_item)
+
+
+def can_submit(user) -> bool:
+    return user.role in {Role.CITIZEN, Role.CLERK}
+
+
+def can_upload(user, application: Application) -> bool:
+    return _is_applicant(user, application) or user.role == Role.CLERK
+
+
+def can_take_in(user, application: Application) -> bool:
+    """受理 / 不予受理 / 补正告知: a clerk whose window takes this item."""
+    return user.role == Role.CLERK and _clerk_window_takes(user, application)
+
+
+def can_resubmit(user, application: Application) -> bool:
+    return _is_applicant(user, application) or (user.role == Role.CLERK and application.applicant_id is None)
+
+
+def can_act_on_step(user, application: Application, step: Step | None) -> bool:
+    """The step's handler: an approver of its department (or the manager, for a manager's step)."""
+    if step is None:
+        return user.role in {Role.APPROVER, Role.MANAGER}
+    if step.assignee_id is not None:
+        return step.assignee_id == user.pk
+    return user.role == step.role and user.department_id == step.department_id
+
+
+def can_pause_clock(user, application: Application) -> bool:
+    if user.role == Role.CLERK:
+        return application.hall_id == user.hall_id
+    if user.role == Role.APPROVER:
+        current = next((s for s in application.steps.all() if s.status == StepStatus.ACTIVE), None)
+        return user.department_id == (current.department_id if current else application.department_id)
+    return False
+
+
+def can_extend(user, application: Application) -> bool:
+    return user.role == Role.MANAGER and user.department_id in {None, application.department_id}
+
+
+def can_deliver(user, application: Application) -> bool:
+    return user.role == Role.CLERK
+
+
+def can_withdraw(user, application: Application) -> bool:
+    return _is_applicant(user, application)
+
+
+def can_record_visit(user, application: Application) -> bool:
+    return user.role == Role.CLERK

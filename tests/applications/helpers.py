@@ -1,0 +1,30 @@
+"""Acting through the API as a person would, in one line per step."""
+
+APPLY = "/api/v1/applications/"
+
+
+def url(application_id, action=""):
+    return f"{APPLY}{application_id}/{action + '/' if action else ''}"
+
+
+def apply_online(client, item, delivery="electronic", **extra):
+    response = client.post(APPLY, {"service_item": item.code, "channel": "online", "delivery_method": delivery,
+                                   **extra}, format="json")
+    assert response.status_code == 201, response.json()
+    return response.json()
+
+
+def apply_at_window(client, item, applicant, delivery="window", **extra):
+    response = client.post(APPLY, {"service_item": item.code, "channel": "window", "delivery_method": delivery,
+                                   "applicant": {"name": applicant.name, "id_number": applicant.id_number,
+                                                 "phone": applicant.phone}, **extra}, format="json")
+    assert response.status_code == 201, response.json()
+    return response.json()
+
+
+def post(client, application_id, action, body=None, **headers):
+    return client.post(url(application_id, action), body or {}, format="json", headers=headers)
+
+
+def active_step(detail):
+    return next(step for step in detail["steps"] if step["status"] == "active")

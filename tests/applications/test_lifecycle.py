@@ -1,0 +1,50 @@
+"""The whole lifecycle through the API, as a citizen, a clerk, an approver and a manager would."""
+
+import pytest
+
+from tests.applications.helpers import active_step, apply_at_window, apply_online, post, url
+
+pytestmark = pytest.mark.django_db
+
+
+def test_online_application_with_electronic_delivery_needs_no_visit(as_user, citizen, clerk, approver, item):
+    created = apply_online(as_user(citizen), item)
+    assert created["status"] == "submitted"
+    assert created["tracking_number"].startswith("WEB-")
+    assert created["verification_code"]
+
+    accepted = post(as_user(clerk), created["id"], "accept").json()
+    assert accepted["status"] == "accepted"
+    assert accepted["due_date"] and accepted["legal_due_date"]
+    first = active_step(accepted)
+    assert first["order"] == 1 and first["due_date"]
+
+    after_first = post(as_user(approver), created["id"], f"steps/{first['id']}/approve", {"comment": "材料齐全"})
+    assert after_first.status_code == 200
+    second = active_step(after_first.json())
+    assert second["order"] == 2
+    decided = post(as_user(approver), created["id"], f"steps/{second['id']}/approve").json()
+    assert decided["status"] == "approved" and decided["decided_at"]
+
+    delivered = post(as_user(clerk), created["id"], "deliver", {"method": "electronic"}).json()
+    assert delivered["status"] == "delivered"
+    assert delivered["visits_count"] == 0
+    assert delivered["visits_within_limit"] is True
+    actions = [event["action"] for event in delivered["events"]]
+    assert actions == ["submitted", "accepted", "step_approved", "step_approved", "delivered"]
+
+
+def test_window_application_collected_at_the_window_counts_two_visits(as_user, citizen, clerk, approver, item):
+    created = apply_at_window(as_user(clerk), item, citizen)
+    assert created["tracking_number"].startswith("QZX-")
+    assert created["visits_count"] == 1
+    post(as_user(clerk), created["id"], "accept")
+    for _ in range(2):
+        step = active_step(as_user(approver).get(url(created["id"])).json())
+        post(as_user(approver), created["id"], f"steps/{step['id']}/approve")
+    delivered = post(as_user(clerk), created["id"], "deliver", {"method": "window"}).json()
+    assert delivered["visits_count"] == 2
+    assert delivered["visits_within_limit"] is False  # the item allows one visit
+    # The citizen whose ID the clerk entered sees the application in their own list.
+    mine = as_user(citizen).get("/api/v1/applications/").json()
+    assert [row["id"] for row in mine["results"]] == [created["id"]]

@@ -1,0 +1,102 @@
+"""Every endpoint with every role: 404 for what a caller may not see, 403 for what their role may not do."""
+
+import pytest
+
+from apps.applications import services
+from tests.applications.conftest import at
+from tests.applications.helpers import url
+
+pytestmark = pytest.mark.django_db
+
+ROLES = ["citizen", "other_citizen", "clerk", "other_clerk", "approver", "other_approver", "manager",
+         "other_manager", "district_manager", "admin_user"]
+
+
+@pytest.fixture
+def people(citizen, other_citizen, clerk, other_clerk, approver, other_approver, manager, other_manager,
+           district_manager, admin_user):
+    return dict(zip(ROLES, [citizen, other_citizen, clerk, other_clerk, approver, other_approver, manager,
+                            other_manager, district_manager, admin_user], strict=True))
+
+
+def accepted(citizen, clerk, item):
+    """An accepted application received at the clerk's hall."""
+    app = services.submit_application(actor=citizen, item=item, channel="online", delivery_method="electronic",
+                                      now=at(2026, 11, 2, 9))
+    return services.accept_application(application_id=app.pk, actor=clerk, now=at(2026, 11, 2, 10))
+
+
+# Who may see an accepted application received at the district hall of department SAMR.
+SEES = {"citizen": True, "other_citizen": False, "clerk": True, "other_clerk": False, "approver": True,
+        "other_approver": False, "manager": True, "other_manager": False, "district_manager": True,
+        "admin_user": True}
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_detail_and_list_are_scoped(role, people, as_user, item):
+    app = accepted(people["citizen"], people["clerk"], item)
+    client = as_user(people[role])
+    assert client.get(url(app.pk)).status_code == (200 if SEES[role] else 404)
+    listed = [row["id"] for row in client.get("/api/v1/applications/").json()["results"]]
+    assert (app.pk in listed) is SEES[role]
+
+
+# action -> (body, the roles allowed among those who can see it)
+ACTIONS = {
+    "suspend": ({"kind": "testing", "reason": "送检"}, {"clerk", "approver"}),
+    "extend": ({"days": 5, "reason": "需专家论证"}, {"manager", "district_manager"}),
+    "withdraw": ({}, {"citizen"}),
+    "deliver": ({"method": "electronic"}, {"clerk"}),
+    "visits": ({"purpose": "consult"}, {"clerk"}),
+    "accept": ({}, {"clerk"}),
+    "reject": ({"reason": "x"}, {"clerk"}),
+    "resubmit": ({}, {"citizen"}),
+    "step-approve": ({}, {"approver"}),
+    "step-deny": ({"reason": "不符合条件"}, {"approver"}),
+}
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("action", ACTIONS)
+def test_action_matrix(role, action, people, as_user, item):
+    """Allowed roles pass the permission check (then 200/201 or 409 from the state); others get 403 or 404."""
+    app = accepted(people["citizen"], people["clerk"], item)
+    body, allowed = ACTIONS[action]
+    if action.startswith("step-"):
+        step = app.steps.get(status="active")
+        path = f"steps/{step.pk}/{action.removeprefix('step-')}"
+    else:
+        path = action
+    response = as_user(people[role]).post(url(app.pk, path), body, format="json")
+    if not SEES[role]:
+        assert response.status_code == 404
+    elif role in allowed:
+        assert response.status_code in {200, 201, 409}, response.json()
+    else:
+        assert response.status_code == 403, response.json()
+
+
+def test_anonymous_gets_401_everywhere(api_client, citizen, clerk, item):
+    app = accepted(citizen, clerk, item)
+    assert api_client.get("/api/v1/applications/").status_code == 401
+    assert api_client.get(url(app.pk)).status_code == 401
+    assert api_client.post(url(app.pk, "accept")).status_code == 401
+
+
+def test_approvers_and_managers_cannot_submit(as_user, approver, manager, item):
+    for user in (approver, manager):
+        response = as_user(user).post("/api/v1/applications/", {
+            "service_item": item.code, "channel": "online", "delivery_method": "electronic"}, format="json")
+        assert response.status_code == 403
+
+
+def test_a_clerk_anywhere_takes_in_waiting_applications_but_a_dedicated_window_only_its_items(
+        as_user, citizen, other_clerk, clerk, item, hall):
+    from tests.factories import WindowFactory
+    app = services.submit_application(actor=citizen, item=item, channel="online", delivery_method="electronic",
+                                      now=at(2026, 11, 2, 9))
+    assert as_user(other_clerk).get(url(app.pk)).status_code == 200   # waiting at intake: any hall
+    clerk.window = WindowFactory(hall=hall, number="09", kind="dedicated")
+    clerk.save()
+    assert as_user(clerk).post(url(app.pk, "accept")).status_code == 403
+    assert as_user(other_clerk).post(url(app.pk, "accept")).status_code == 200
