@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "apps.catalog",
     "apps.accounts",
     "apps.applications",
+    "apps.evaluation",
     "apps.demo",
 ]
 
@@ -128,6 +129,8 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 # Uploaded materials live here and are never served directly: a view checks who may see them.
 MEDIA_ROOT = Path(os.environ.get("GOVSERVICE_MEDIA_ROOT", VAR_DIR / "media"))
 UPLOAD_MAX_BYTES = int(os.environ.get("UPLOAD_MAX_BYTES", str(20 * 1024 * 1024)))
+# A TrueType font to embed in the PDF notices; by default the standard Chinese CID font is used.
+NOTICE_FONT_FILE = os.environ.get("NOTICE_FONT_FILE", "")
 
 CACHES = {
     "default": (

@@ -6,6 +6,7 @@ api_v1 = [
     path("", include("apps.accounts.api.urls")),
     path("", include("apps.catalog.api.urls")),
     path("", include("apps.applications.api.urls")),
+    path("", include("apps.evaluation.api.urls")),
 ]
 
 urlpatterns = [

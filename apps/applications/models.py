@@ -316,6 +316,14 @@ class Event(models.Model):
         ordering = ["application_id", "seq"]
         constraints = [models.UniqueConstraint(fields=["application", "seq"], name="event_seq_unique")]
 
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise ValueError("Audit events are append-only: an event is never changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("Audit events are append-only: an event is never deleted.")
+
 
 class IdempotencyRecord(models.Model):
     """The first response to a state-changing POST with an `Idempotency-Key`."""

@@ -42,7 +42,7 @@ def _latest_correction(application: Application):
 
 
 def _font() -> str:
-    path = getattr(settings, "NOTICE_FONT_FILE", "")
+    path = settings.NOTICE_FONT_FILE
     name = "NoticeFont" if path else "STSong-Light"
     if name not in pdfmetrics.getRegisteredFontNames():
         pdfmetrics.registerFont(TTFont(name, path) if path else UnicodeCIDFont(name))

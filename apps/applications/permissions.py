@@ -65,5 +65,9 @@ def can_withdraw(user, application: Application) -> bool:
     return _is_applicant(user, application)
 
 
+def can_rate(user, application: Application) -> bool:
+    return _is_applicant(user, application)
+
+
 def can_record_visit(user, application: Application) -> bool:
     return user.role == Role.CLERK

@@ -23,6 +23,7 @@ ALLOWED_FROM = {
     "extend": {Status.ACCEPTED},
     "deliver": {Status.APPROVED, Status.DENIED},
     "withdraw": {Status.SUBMITTED, Status.CORRECTION_REQUESTED, Status.ACCEPTED},
+    "rate": {Status.DELIVERED, Status.DENIED, Status.REJECTED},
     "record_visit": {Status.SUBMITTED, Status.CORRECTION_REQUESTED, Status.ACCEPTED, Status.APPROVED,
                      Status.DENIED, Status.REJECTED, Status.DELIVERED},
 }
@@ -33,7 +34,6 @@ NEEDS_PAUSED_CLOCK = {"resume"}
 
 OPEN = {Status.SUBMITTED, Status.CORRECTION_REQUESTED, Status.ACCEPTED}
 DECIDED = {Status.APPROVED, Status.DENIED}
-RATEABLE = {Status.DELIVERED, Status.DENIED, Status.REJECTED}
 
 
 class TransitionNotAllowed(Exception):

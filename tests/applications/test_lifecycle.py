@@ -48,3 +48,39 @@ def test_window_application_collected_at_the_window_counts_two_visits(as_user, c
     # The citizen whose ID the clerk entered sees the application in their own list.
     mine = as_user(citizen).get("/api/v1/applications/").json()
     assert [row["id"] for row in mine["results"]] == [created["id"]]
+
+
+def test_online_application_delivered_by_mail_is_zero_visits(as_user, citizen, clerk, approver, item):
+    created = apply_online(as_user(citizen), item, delivery="mail", delivery_address="深圳市某区某路 8 号")
+    post(as_user(clerk), created["id"], "accept")
+    for _ in range(2):
+        step = active_step(as_user(approver).get(url(created["id"])).json())
+        post(as_user(approver), created["id"], f"steps/{step['id']}/approve")
+    assert post(as_user(clerk), created["id"], "deliver", {"method": "mail"}).status_code == 400   # no waybill
+    delivered = post(as_user(clerk), created["id"], "deliver", {"method": "mail", "reference": "SF1234567890"})
+    assert delivered.json()["status"] == "delivered"
+    assert delivered.json()["delivery_reference"] == "SF1234567890"
+    assert delivered.json()["visits_count"] == 0
+
+
+def test_denial_states_the_reason_and_can_be_delivered_and_rated(as_user, citizen, clerk, approver, item):
+    created = apply_online(as_user(citizen), item)
+    step = active_step(post(as_user(clerk), created["id"], "accept").json())
+    assert post(as_user(approver), created["id"], f"steps/{step['id']}/deny", {"reason": ""}).status_code == 400
+    denied = post(as_user(approver), created["id"], f"steps/{step['id']}/deny", {"reason": "场所面积不足"}).json()
+    assert denied["status"] == "denied" and denied["decision_reason"] == "场所面积不足"
+    assert {s["status"] for s in denied["steps"]} == {"denied", "cancelled"}
+    assert "denial" in denied["notices"]
+    assert post(as_user(clerk), created["id"], "deliver", {"method": "electronic"}).json()["status"] == "delivered"
+    assert post(as_user(citizen), created["id"], "rating", {"score": 2}).json()["rectification_due"]
+
+
+def test_events_are_append_only(as_user, citizen, item):
+    from apps.applications.models import Event
+    created = apply_online(as_user(citizen), item)
+    event = Event.objects.get(application_id=created["id"])
+    event.action = "forged"
+    with pytest.raises(ValueError):
+        event.save()
+    with pytest.raises(ValueError):
+        event.delete()

@@ -51,6 +51,9 @@ ACTIONS = {
     "accept": ({}, {"clerk"}),
     "reject": ({"reason": "x"}, {"clerk"}),
     "resubmit": ({}, {"citizen"}),
+    "request-correction": ({"items": [{"material": 1, "problem": "x"}]}, {"clerk"}),
+    "resume": ({}, {"clerk", "approver"}),
+    "rating": ({"score": 5}, {"citizen"}),
     "step-approve": ({}, {"approver"}),
     "step-deny": ({"reason": "不符合条件"}, {"approver"}),
 }

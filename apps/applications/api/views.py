@@ -109,8 +109,9 @@ class ApplicationActionApi(ApplicationApiMixin, APIView):
                 serializer = self.input_serializer(data=request.data)
                 serializer.is_valid(raise_exception=True)
                 data = serializer.validated_data
-            self.act(request, application, data, **kwargs)
-            return self.detail_response(pk, self.success_status)
+            result = self.act(request, application, data, **kwargs)
+            # An action answers with the application, unless it has a representation of its own.
+            return result if isinstance(result, Response) else self.detail_response(pk, self.success_status)
 
         return run_idempotent(request, act)
 

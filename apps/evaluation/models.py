@@ -1,0 +1,63 @@
+"""好差评: one rating per application, and a rectification (整改) for each bad one."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from apps.applications.models import Application
+from apps.catalog.models import Department
+
+
+class Score(models.IntegerChoices):
+    """Five levels, GB/T 39046 A.8; the lower two are bad ratings (差评)."""
+
+    VERY_SATISFIED = 5, _("Very satisfied (非常满意)")
+    SATISFIED = 4, _("Satisfied (满意)")
+    BASICALLY_SATISFIED = 3, _("Basically satisfied (基本满意)")
+    DISSATISFIED = 2, _("Dissatisfied (不满意)")
+    VERY_DISSATISFIED = 1, _("Very dissatisfied (非常不满意)")
+
+
+BAD_SCORES = {Score.DISSATISFIED, Score.VERY_DISSATISFIED}
+
+
+class Rating(models.Model):
+    application = models.OneToOneField(Application, on_delete=models.PROTECT, related_name="rating")
+    rater = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    score = models.PositiveSmallIntegerField(_("score"), choices=Score.choices)
+    comment = models.TextField(_("comment"), blank=True)
+    created_at = models.DateTimeField(_("rated at"))
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("rating")
+        verbose_name_plural = _("ratings")
+        constraints = [models.CheckConstraint(condition=Q(score__gte=1, score__lte=5), name="rating_score_1_to_5")]
+
+    @property
+    def is_bad(self) -> bool:
+        return self.score in BAD_SCORES
+
+
+class Rectification(models.Model):
+    """整改: the responsible department answers a bad rating by its due date."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        ANSWERED = "answered", _("Answered")
+
+    rating = models.OneToOneField(Rating, on_delete=models.PROTECT, related_name="rectification")
+    department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="rectifications")
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.OPEN)
+    due_date = models.DateField(_("answer by"))
+    answer = models.TextField(_("answer"), blank=True)
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="+")
+
+    class Meta:
+        ordering = ["due_date"]
+        verbose_name = _("rectification")
+        verbose_name_plural = _("rectifications")
+        indexes = [models.Index(fields=["status", "due_date"])]
