@@ -263,6 +263,11 @@ class ApplicationDetailOutputSerializer(ApplicationListOutputSerializer):
                 for kind in available_notices(application)}
 
 
+class TimelineEntrySerializer(serializers.Serializer):
+    at = serializers.DateTimeField()
+    status = serializers.ChoiceField(choices=Status.choices)
+
+
 class TrackOutputSerializer(serializers.Serializer):
     tracking_number = serializers.CharField()
     service_item_name = serializers.CharField()
@@ -273,4 +278,4 @@ class TrackOutputSerializer(serializers.Serializer):
     due_date = serializers.DateField(allow_null=True)
     due_date_provisional = serializers.BooleanField()
     current_step = serializers.CharField(allow_null=True)
-    timeline = serializers.ListField(child=serializers.DictField())
+    timeline = TimelineEntrySerializer(many=True)
