@@ -50,8 +50,10 @@ INSTALLED_APPS = [
     "apps.workdays",
     "apps.catalog",
     "apps.accounts",
+    "apps.notifications",
     "apps.applications",
     "apps.evaluation",
+    "apps.supervision",
     "apps.demo",
 ]
 
@@ -176,13 +178,15 @@ SPECTACULAR_SETTINGS = {
         "StepStatusEnum": "apps.applications.models.StepStatus",
         "DeliveryMethodEnum": "apps.applications.models.DeliveryMethod",
         "FlagEnum": "apps.applications.models.Flag",
+        "AlertKindEnum": "apps.supervision.models.AlertKind",
+        "SuspensionKindEnum": "apps.applications.models.SuspensionKind",
     },
 }
 
 # Celery: filesystem transport under var/ by default (no server needed);
 # CELERY_BROKER_URL=redis://... in production.
-CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "filesystem://")
-if CELERY_BROKER_URL == "filesystem://":
+CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "filesystem://localhost//")
+if CELERY_BROKER_URL.startswith("filesystem://"):
     _queue_dir = VAR_DIR / "celery" / "queue"
     _processed_dir = VAR_DIR / "celery" / "processed"
     _control_dir = VAR_DIR / "celery" / "control"
@@ -203,11 +207,17 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 
+# Supervision: remind an applicant whose corrections have not arrived after this many working days.
+CORRECTION_REMINDER_WORKDAYS = int(os.environ.get("CORRECTION_REMINDER_WORKDAYS", "3"))
+
 # The working-day calendar is held in memory per process; other processes
 # (web workers, Celery) notice an edit within this many seconds.
 WORKDAYS_REFRESH_SECONDS = int(os.environ.get("WORKDAYS_REFRESH_SECONDS", "60"))
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "noreply@govservice.local")
+# Any class implementing apps.notifications.channels.SmsGateway.
+SMS_GATEWAY = os.environ.get("SMS_GATEWAY", "apps.notifications.channels.LoggingSmsGateway")
 
 LOGGING = {
     "version": 1,

@@ -7,6 +7,8 @@ api_v1 = [
     path("", include("apps.catalog.api.urls")),
     path("", include("apps.applications.api.urls")),
     path("", include("apps.evaluation.api.urls")),
+    path("", include("apps.notifications.api.urls")),
+    path("", include("apps.supervision.api.urls")),
 ]
 
 urlpatterns = [

@@ -88,7 +88,14 @@ class Application(models.Model):
     paused_workdays = models.PositiveIntegerField(_("paused working days"), default=0)
     due_date = models.DateField(_("promised due date"), null=True, blank=True)
     legal_due_date = models.DateField(_("legal due date"), null=True, blank=True)
+    # Precomputed for the supervision sweep (one indexed UPDATE): yellow from warning_at, red from due_at.
+    warning_at = models.DateTimeField(_("warning from"), null=True, blank=True)
+    due_at = models.DateTimeField(_("overdue from"), null=True, blank=True)
+    flagged_at = models.DateTimeField(_("flagged at"), null=True, blank=True)
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    # 送达时限 (art. 44): the result is delivered within 10 working days of the decision.
+    delivery_due_at = models.DateTimeField(_("deliver by"), null=True, blank=True)
+    delivery_flagged_at = models.DateTimeField(_("delivery flagged late at"), null=True, blank=True)
     delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
     decision_reason = models.TextField(_("reason for refusal or denial"), blank=True)
     delivery_reference = models.CharField(_("delivery reference"), max_length=100, blank=True)
@@ -106,6 +113,14 @@ class Application(models.Model):
             models.Index(fields=["hall", "status"]),
             models.Index(fields=["applicant", "-submitted_at"]),
             models.Index(fields=["intake_due_on"], condition=Q(status="submitted"), name="awaiting_intake_idx"),
+            models.Index(fields=["warning_at"], condition=Q(status="accepted", suspended=False, flag="normal"),
+                         name="app_warning_sweep_idx"),
+            models.Index(fields=["due_at"], condition=Q(status="accepted", suspended=False,
+                                                        flag__in=["normal", "warning"]),
+                         name="app_overdue_sweep_idx"),
+            models.Index(fields=["delivery_due_at"], condition=Q(status__in=["approved", "denied"],
+                                                                 delivery_flagged_at__isnull=True),
+                         name="app_delivery_sweep_idx"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -163,6 +178,11 @@ class Step(models.Model):
     started_on = models.DateField(_("clock start"), null=True, blank=True)
     paused_workdays = models.PositiveIntegerField(_("paused working days"), default=0)
     due_date = models.DateField(_("due date"), null=True, blank=True)
+    # Denormalised from the application so the sweep reads one table.
+    suspended = models.BooleanField(_("clock paused"), default=False)
+    warning_at = models.DateTimeField(_("warning from"), null=True, blank=True)
+    due_at = models.DateTimeField(_("overdue from"), null=True, blank=True)
+    flagged_at = models.DateTimeField(_("flagged at"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
     finished_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                                     related_name="+")
@@ -179,7 +199,14 @@ class Step(models.Model):
             models.CheckConstraint(condition=~Q(status="active") | Q(due_date__isnull=False),
                                    name="active_step_has_due_date"),
         ]
-        indexes = [models.Index(fields=["department", "status"])]
+        indexes = [
+            models.Index(fields=["department", "status"]),
+            models.Index(fields=["warning_at"], condition=Q(status="active", suspended=False, flag="normal"),
+                         name="step_warning_sweep_idx"),
+            models.Index(fields=["due_at"], condition=Q(status="active", suspended=False,
+                                                        flag__in=["normal", "warning"]),
+                         name="step_overdue_sweep_idx"),
+        ]
 
     def __str__(self):
         return f"{self.application_id}#{self.order} {self.name}"
@@ -283,6 +310,9 @@ class CorrectionNotice(models.Model):
     # A second notice breaks the one-time-notice rule: allowed only with a reason, and recorded.
     violation_reason = models.TextField(_("why a further notice"), blank=True)
     answered_at = models.DateTimeField(_("corrected at"), null=True, blank=True)
+    # The applicant is reminded once if the corrections have not arrived by then.
+    remind_at = models.DateTimeField(_("remind at"), null=True, blank=True)
+    reminded_at = models.DateTimeField(_("reminded at"), null=True, blank=True)
 
     class Meta:
         ordering = ["issued_at"]
@@ -291,6 +321,8 @@ class CorrectionNotice(models.Model):
             models.CheckConstraint(condition=Q(number=1) | ~Q(violation_reason=""),
                                    name="further_notice_has_reason"),
         ]
+        indexes = [models.Index(fields=["remind_at"], condition=Q(answered_at__isnull=True, reminded_at__isnull=True),
+                                name="notice_reminder_idx")]
 
     @property
     def is_violation(self) -> bool:

@@ -1,17 +1,29 @@
 """Loading the demo district. Idempotent: what exists is left as it is."""
 
+from datetime import timedelta
+
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils import timezone
 
 from apps.accounts.identity import id_number_check_char
 from apps.accounts.models import Role
 from apps.catalog.models import BaselineStep, Department, Hall, Material, ServiceItem, StepTemplate, Window
+from apps.applications.models import Application
+from apps.applications.services import (
+    accept_application,
+    approve_step,
+    deliver_application,
+    request_correction,
+    submit_application,
+)
 from apps.catalog.services import publish_item
 
 from . import data
 
 User = get_user_model()
 CITIZEN_ID_17 = "44030919900307123"
+DEMO_ITEMS = ["000104002000", "000148001000", "000104010000", "000166010000", "000201001000"]
 
 
 def _load_departments() -> dict[str, Department]:
@@ -81,4 +93,42 @@ def seed_demo() -> dict[str, int | list[str]]:
         items = sum(_load_item(spec, departments) for spec in data.ITEMS)
         windows = _load_halls()
         users = _load_users(departments, windows)
-    return {"items": items, "users": users}
+        applications = _demo_applications(timezone.now())
+    return {"items": items, "users": users, "applications": applications}
+
+
+def _demo_applications(now) -> int:
+    """A few applications in every stage, one of them already overdue so the supervision jobs have work."""
+    if Application.objects.exists():
+        return 0
+    citizen = User.objects.get(username="citizen")
+    clerk = User.objects.get(username="clerk")
+    approver = User.objects.get(username="approver")
+    items = {item.code: item for item in ServiceItem.objects.filter(code__in=DEMO_ITEMS)}
+
+    def submit(code, when, **extra):
+        return submit_application(actor=citizen, item=items[code], channel="online", delivery_method="electronic",
+                                  now=when, **extra)
+
+    # Waiting at intake since this morning.
+    submit("000104002000", now - timedelta(hours=2))
+    # Accepted three weeks ago and never decided: its first step and the application are overdue (red).
+    late = submit("000148001000", now - timedelta(days=21))
+    accept_application(application_id=late.pk, actor=clerk, now=now - timedelta(days=21))
+    # Accepted yesterday: in time.
+    fresh = submit("000104010000", now - timedelta(days=1))
+    accept_application(application_id=fresh.pk, actor=clerk, now=now - timedelta(days=1))
+    # A one-time correction notice waiting for the applicant.
+    waiting = submit("000166010000", now - timedelta(days=2))
+    material = waiting.item_version.materials.first()
+    request_correction(application_id=waiting.pk, actor=clerk, items=[{"material": material.pk,
+                                                                       "problem": "施工图缺少盖章"}],
+                       note="请补齐后在网上重新提交", now=now - timedelta(days=2))
+    # Approved and delivered electronically: zero visits.
+    done = submit("000201001000", now - timedelta(days=8))
+    accept_application(application_id=done.pk, actor=clerk, now=now - timedelta(days=8))
+    for step in done.steps.order_by("order"):
+        approve_step(application_id=done.pk, step_id=step.pk, actor=approver, comment="同意",
+                     now=now - timedelta(days=6))
+    deliver_application(application_id=done.pk, clerk=clerk, method="electronic", now=now - timedelta(days=5))
+    return Application.objects.count()

@@ -51,6 +51,10 @@ class Rectification(models.Model):
     department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="rectifications")
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.OPEN)
     due_date = models.DateField(_("answer by"))
+    # For the supervision sweep: yellow on the last day, red after it.
+    warning_at = models.DateTimeField(_("warning from"))
+    due_at = models.DateTimeField(_("overdue from"))
+    flag = models.CharField(_("flag"), max_length=16, default="normal")
     answer = models.TextField(_("answer"), blank=True)
     answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
     answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
@@ -61,3 +65,5 @@ class Rectification(models.Model):
         verbose_name = _("rectification")
         verbose_name_plural = _("rectifications")
         indexes = [models.Index(fields=["status", "due_date"])]
+        constraints = [models.CheckConstraint(condition=Q(flag__in=["normal", "warning", "overdue"]),
+                                              name="rectification_flag_valid")]

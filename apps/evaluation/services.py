@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 
 from apps.applications import states
 from apps.applications.audit import record_event
-from apps.applications.clock import local_date
+from apps.applications.clock import end_of, local_date, start_of
 from apps.applications.services.common import lock
 from apps.workdays.calendar import add_workdays
 
@@ -27,9 +27,10 @@ def rate_application(*, application_id: int, rater, score: int, comment: str, no
                                        created_at=now)
         payload = {"score": score}
         if rating.is_bad:
+            due = add_workdays(local_date(now), RECTIFICATION_WORKDAYS)
             rectification = Rectification.objects.create(
-                rating=rating, department_id=application.department_id,
-                due_date=add_workdays(local_date(now), RECTIFICATION_WORKDAYS))
+                rating=rating, department_id=application.department_id, due_date=due,
+                warning_at=start_of(due), due_at=end_of(due))
             payload["rectification_due"] = rectification.due_date
         record_event(application, actor=rater, action="rated", now=now, from_status=application.status,
                      payload=payload)

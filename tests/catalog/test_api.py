@@ -4,7 +4,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from apps.catalog.models import Material, ServiceItem, StepTemplate
+from apps.catalog.models import ItemType, Material, ServiceItem, StepTemplate
 from apps.catalog.services import publish_item
 from tests.factories import DepartmentFactory, ServiceItemFactory
 
@@ -57,7 +57,7 @@ def test_detail_has_the_contract_fields_from_the_current_version(api_client):
     assert body["code"] == "000104002000"
     assert body["department"] == {"code": item.department.code, "name": item.department.name}
     assert (body["fee"], body["consultation_phone"], body["version"]) == ("按件收费", "0755-12345678", 1)
-    assert body["item_type_display"] == "Administrative licensing (01 行政许可)"
+    assert body["item_type_display"] == str(ItemType.LICENSING.label)
     materials = list(version.materials.all())
     assert body["materials"] == [
         {"id": m.pk, "name": m.name, "original": m.original, "copies": m.copies, "required": m.required,

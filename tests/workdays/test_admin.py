@@ -73,7 +73,7 @@ def test_entering_a_year_with_its_days(admin_client, django_capture_on_commit_ca
 def test_a_day_in_another_year_is_a_form_error(admin_client):
     response = admin_client.post(ADD_YEAR_URL, year_form(2027, [("2028-01-03", "holiday", "元旦")]))
     assert response.status_code == 200
-    assert "2028-01-03 is not in 2027." in form_errors(response)[0]
+    assert "2028-01-03 不在 2027 年内" in form_errors(response)[0]
     assert not CalendarYear.objects.filter(year=2027).exists()
 
 

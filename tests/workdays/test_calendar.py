@@ -90,7 +90,7 @@ def test_zero_days_leaves_the_start_unchanged_even_on_a_rest_day():
 
 
 def test_a_negative_number_of_days_is_refused():
-    with pytest.raises(ValueError, match="negative"):
+    with pytest.raises(ValueError, match="不能为负数"):
         add_workdays(date(2026, 3, 9), -1)
 
 
@@ -103,7 +103,7 @@ def test_a_negative_number_of_days_is_refused():
     lambda: add_workdays(date(2100, 12, 1), 30),
 ])
 def test_dates_outside_the_calendar_are_a_clear_error(call):
-    with pytest.raises(CalendarRangeError, match="outside the working-day calendar|ends in 2100"):
+    with pytest.raises(CalendarRangeError, match="超出了工作日历的范围|工作日历截至2100年"):
         call()
     assert issubclass(CalendarRangeError, ValueError)
 

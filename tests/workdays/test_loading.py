@@ -47,8 +47,8 @@ def test_load_calendar_twice_changes_nothing():
     first, second = load_calendar(), load_calendar()
     assert snapshot() == before
     assert second == first
-    assert "2026: unchanged." in second
-    assert second.splitlines()[-1] == f"0 of {len(package_years())} years loaded or updated."
+    assert "2026年：无变化。" in second
+    assert second.splitlines()[-1] == f"共{len(package_years())}个年度，其中0个已导入或更新。"
 
 
 def test_load_calendar_repairs_a_package_year(django_capture_on_commit_callbacks, calendar_signals):
@@ -57,7 +57,7 @@ def test_load_calendar_repairs_a_package_year(django_capture_on_commit_callbacks
         CalendarDay.objects.filter(date=date(2025, 1, 29)).update(kind="workday")
     with django_capture_on_commit_callbacks(execute=True):
         out = load_calendar("--year", "2025")
-    assert out.splitlines()[0] == "2025: updated, 1 days added, 1 changed, 0 removed."
+    assert out.splitlines()[0] == "2025年：已更新，新增1天，修改1天，删除0天。"
     assert CalendarDay.objects.get(date=date(2025, 1, 28)).kind == "holiday"
     assert CalendarDay.objects.get(date=date(2025, 1, 29)).kind == "holiday"
     assert calendar_signals == [[2025], [2025]]  # the deletion, then the repair
@@ -68,7 +68,7 @@ def test_load_calendar_leaves_a_year_entered_by_hand_alone():
     mark_manual([2025])
     before = snapshot()
     out = load_calendar()
-    assert "2025: entered by an administrator, left alone." in out
+    assert "2025年：由管理员录入，保持不变。" in out
     assert snapshot() == before
     assert not CalendarDay.objects.filter(date=date(2025, 1, 28)).exists()
 

@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404
 
 from .. import states
 from ..audit import record_event
+from ..messages import tell_applicant
 from ..models import Application
 
 
@@ -18,6 +19,9 @@ def lock(application_id: int, action: str) -> Application:
 
 
 def save_transition(application: Application, *, actor, action: str, now: datetime, from_status: str,
-                    fields: list[str], payload: dict | None = None) -> None:
+                    fields: list[str], payload: dict | None = None, tell: str | None = None) -> None:
+    """Save, append the event and, with `tell`, queue the applicant's notification in the same transaction."""
     application.save(update_fields=fields)
     record_event(application, actor=actor, action=action, now=now, from_status=from_status, payload=payload)
+    if tell:
+        tell_applicant(application, tell)

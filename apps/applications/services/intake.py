@@ -3,6 +3,7 @@
 import secrets
 from datetime import datetime
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -11,6 +12,7 @@ from django.utils.translation import gettext as _
 from apps.accounts.models import Role
 from apps.catalog.models import ServiceItem
 from apps.catalog.services import use_current_version
+from apps.workdays.calendar import add_workdays
 
 from .. import clock, states, uploads
 from ..audit import record_event
@@ -28,7 +30,7 @@ from ..models import (
 )
 from .common import lock, save_transition
 from .results import record_window_visit
-from .review import cancel_open_work, start_step
+from .review import APPLICATION_CLOCK_FIELDS, cancel_open_work, record_decision, start_step
 
 VERIFICATION_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 
@@ -122,10 +124,11 @@ def accept_application(*, application_id: int, actor, now: datetime) -> Applicat
         _start_clock(application, actor=actor, now=now, accepted_on=clock.local_date(now))
         if actor is not None and actor.role == Role.CLERK and application.hall_id is None:
             application.hall, application.window = actor.hall, actor.window
-        fields = ["status", "accepted_at", "accepted_on", "due_date", "legal_due_date", "hall", "window",
-                  "decided_at"]
+        fields = ["status", "accepted_at", "accepted_on", "hall", "window", "decided_at", "flag",
+                  "delivery_due_at", *APPLICATION_CLOCK_FIELDS]
         save_transition(application, actor=actor, action="accepted", now=now, from_status=Status.SUBMITTED,
-                        fields=fields, payload={"due_date": application.due_date})
+                        fields=fields, payload={"due_date": application.due_date},
+                        tell="approved" if application.status == Status.APPROVED else "accepted")
     return application
 
 
@@ -139,11 +142,12 @@ def deem_accept_application(*, application_id: int, now: datetime) -> Applicatio
         application.deemed_accepted = True
         _start_clock(application, actor=None, now=now, accepted_on=application.received_on)
         save_transition(application, actor=None, action="deemed_accepted", now=now, from_status=Status.SUBMITTED,
-                        fields=["status", "accepted_at", "accepted_on", "due_date", "legal_due_date", "decided_at",
-                                "deemed_accepted"],
+                        fields=["status", "accepted_at", "accepted_on", "decided_at", "deemed_accepted", "flag",
+                                "delivery_due_at", *APPLICATION_CLOCK_FIELDS],
                         payload={"reason": "no decision to accept, refuse or correct within 5 working days of "
                                            "receipt (Administrative Licensing Law art. 32)",
-                                 "received_on": application.received_on, "due_date": application.due_date})
+                                 "received_on": application.received_on, "due_date": application.due_date},
+                        tell="deemed_accepted")
     return application
 
 
@@ -152,6 +156,7 @@ def _start_clock(application: Application, *, actor, now: datetime, accepted_on)
     application.status = Status.ACCEPTED
     application.accepted_at, application.accepted_on = now, accepted_on
     clock.set_application_due_dates(application)
+    application.flag = clock.flag_at(now, application.warning_at, application.due_at)
     steps = Step.objects.bulk_create(
         Step(application=application, order=template.order, name=template.name,
              department_id=template.department_id or version.department_id, role=template.role,
@@ -162,9 +167,9 @@ def _start_clock(application: Application, *, actor, now: datetime, accepted_on)
         Step.objects.filter(application=application).update(
             status=StepStatus.APPROVED, started_at=now, started_on=accepted_on, due_date=accepted_on,
             finished_at=now, finished_by=actor)
-        application.status, application.decided_at = Status.APPROVED, now
+        record_decision(application, status=Status.APPROVED, now=now)
     elif steps:
-        start_step(steps[0], now=now, started_on=accepted_on)
+        start_step(steps[0], version=version, now=now, started_on=accepted_on)
 
 
 def reject_application(*, application_id: int, actor, reason: str, now: datetime) -> Application:
@@ -177,7 +182,8 @@ def reject_application(*, application_id: int, actor, reason: str, now: datetime
         if actor is not None and actor.hall_id and application.hall_id is None:
             application.hall = actor.hall
         save_transition(application, actor=actor, action="rejected", now=now, from_status=Status.SUBMITTED,
-                        fields=["status", "decision_reason", "decided_at", "hall"], payload={"reason": reason})
+                        fields=["status", "decision_reason", "decided_at", "hall"], payload={"reason": reason},
+                        tell="rejected")
     return application
 
 
@@ -203,6 +209,7 @@ def request_correction(*, application_id: int, actor, items: list[dict], note: s
                 "notice needs a reason and is recorded as a breach of the one-time-notice rule.")})
         notice = CorrectionNotice.objects.create(
             application=application, number=number, note=note, issued_by=actor, issued_at=now,
+            remind_at=clock.start_of(add_workdays(clock.local_date(now), settings.CORRECTION_REMINDER_WORKDAYS)),
             violation_reason=violation_reason if number > 1 else "",
             items=[{"material": item["material"], "name": known[item["material"]], "problem": item["problem"]}
                    for item in items])
@@ -212,7 +219,8 @@ def request_correction(*, application_id: int, actor, items: list[dict], note: s
         save_transition(application, actor=actor, action="correction_requested", now=now,
                         from_status=Status.SUBMITTED, fields=["status", "hall"],
                         payload={"notice": number, "items": notice.items, "note": note,
-                                 "violation": number > 1, "violation_reason": notice.violation_reason})
+                                 "violation": number > 1, "violation_reason": notice.violation_reason},
+                        tell="correction_requested")
     return notice
 
 

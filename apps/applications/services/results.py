@@ -47,5 +47,5 @@ def deliver_application(*, application_id: int, clerk, method: str, now: datetim
         application.delivery_method, application.delivery_reference = method, reference
         save_transition(application, actor=clerk, action="delivered", now=now, from_status=previous,
                         fields=["status", "delivered_at", "delivery_method", "delivery_reference"],
-                        payload={"method": method, "reference": reference})
+                        payload={"method": method, "reference": reference}, tell="delivered")
     return application

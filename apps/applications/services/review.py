@@ -4,10 +4,11 @@ from datetime import date, datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .. import clock, states
-from ..models import Application, Extension, Status, Step, StepStatus, Suspension
+from ..models import Application, Extension, Flag, Status, Step, StepStatus, Suspension
 from .common import lock, save_transition
 
 # 行政许可法 art. 42: the head of the agency may extend the limit once, by up to ten (joint handling: fifteen)
@@ -15,11 +16,24 @@ from .common import lock, save_transition
 MAX_EXTENSION_DAYS = 15
 
 
-def start_step(step: Step, *, now: datetime, started_on: date | None = None) -> None:
+STEP_CLOCK_FIELDS = ["due_date", "warning_at", "due_at"]
+APPLICATION_CLOCK_FIELDS = ["due_date", "legal_due_date", "warning_at", "due_at"]
+
+
+def start_step(step: Step, *, version, now: datetime, started_on: date | None = None) -> None:
     step.status, step.started_at = StepStatus.ACTIVE, now
     step.started_on = started_on or clock.local_date(now)
-    clock.set_step_due_date(step)
-    step.save(update_fields=["status", "started_at", "started_on", "due_date"])
+    clock.set_step_due_date(step, version)
+    step.flag = clock.flag_at(now, step.warning_at, step.due_at)
+    step.save(update_fields=["status", "started_at", "started_on", "flag", *STEP_CLOCK_FIELDS])
+
+
+def record_decision(application: Application, *, status: str, now: datetime) -> list[str]:
+    """准予/不予许可: the decision closes the clock; its flag says whether it came in time."""
+    application.status, application.decided_at = status, now
+    application.flag = Flag.OVERDUE if application.due_at and now >= application.due_at else Flag.NORMAL
+    application.delivery_due_at = clock.delivery_due_at(now)
+    return ["status", "decided_at", "flag", "delivery_due_at"]
 
 
 def _active_step(application: Application, step_id: int) -> Step:
@@ -43,13 +57,13 @@ def approve_step(*, application_id: int, step_id: int, actor, comment: str, now:
         following = application.steps.filter(status=StepStatus.PENDING).order_by("order").first()
         fields = []
         if following is not None:
-            start_step(following, now=now)
+            start_step(following, version=application.item_version, now=now)
         else:
-            application.status, application.decided_at = Status.APPROVED, now
-            fields = ["status", "decided_at"]
+            fields = record_decision(application, status=Status.APPROVED, now=now)
         save_transition(application, actor=actor, action="step_approved", now=now, from_status=Status.ACCEPTED,
                         fields=fields, payload={"step": step.order, "name": step.name, "comment": comment,
-                                                "next_step": following.order if following else None})
+                                                "next_step": following.order if following else None},
+                        tell=None if following else "approved")
     return application
 
 
@@ -63,10 +77,11 @@ def deny_step(*, application_id: int, step_id: int, actor, reason: str, now: dat
         step.status, step.finished_at, step.finished_by, step.comment = StepStatus.DENIED, now, actor, reason
         step.save(update_fields=["status", "finished_at", "finished_by", "comment"])
         application.steps.filter(status=StepStatus.PENDING).update(status=StepStatus.CANCELLED)
-        application.status, application.decided_at, application.decision_reason = Status.DENIED, now, reason
+        application.decision_reason = reason
+        fields = record_decision(application, status=Status.DENIED, now=now)
         save_transition(application, actor=actor, action="step_denied", now=now, from_status=Status.ACCEPTED,
-                        fields=["status", "decided_at", "decision_reason"],
-                        payload={"step": step.order, "name": step.name, "reason": reason})
+                        fields=[*fields, "decision_reason"],
+                        payload={"step": step.order, "name": step.name, "reason": reason}, tell="denied")
     return application
 
 
@@ -79,6 +94,7 @@ def suspend_application(*, application_id: int, actor, kind: str, reason: str, n
         current = application.steps.filter(status=StepStatus.ACTIVE).first()
         suspension = Suspension.objects.create(application=application, step=current, kind=kind, reason=reason,
                                                started_at=now, started_by=actor)
+        application.steps.filter(status=StepStatus.ACTIVE).update(suspended=True)
         application.suspended = True
         save_transition(application, actor=actor, action="suspended", now=now, from_status=Status.ACCEPTED,
                         fields=["suspended"], payload={"kind": kind, "reason": reason})
@@ -96,13 +112,16 @@ def resume_application(*, application_id: int, actor, now: datetime) -> Applicat
         application.suspended = False
         application.paused_workdays += paused
         clock.set_application_due_dates(application)
+        application.flag = clock.flag_at(now, application.warning_at, application.due_at)
         if suspension.step_id:
             step = Step.objects.select_for_update().get(pk=suspension.step_id)
             step.paused_workdays += paused
-            clock.set_step_due_date(step)
-            step.save(update_fields=["paused_workdays", "due_date"])
+            step.suspended = False
+            clock.set_step_due_date(step, application.item_version)
+            step.flag = clock.flag_at(now, step.warning_at, step.due_at)
+            step.save(update_fields=["paused_workdays", "suspended", "flag", *STEP_CLOCK_FIELDS])
         save_transition(application, actor=actor, action="resumed", now=now, from_status=Status.ACCEPTED,
-                        fields=["suspended", "paused_workdays", "due_date", "legal_due_date"],
+                        fields=["suspended", "paused_workdays", "flag", *APPLICATION_CLOCK_FIELDS],
                         payload={"paused_workdays": paused, "due_date": application.due_date})
     return application
 
@@ -125,9 +144,10 @@ def extend_application(*, application_id: int, actor, days: int, reason: str, no
                                              approved_by=actor, created_at=now)
         application.extension_days += days
         clock.set_application_due_dates(application)
+        application.flag = clock.flag_at(now, application.warning_at, application.due_at)
         save_transition(application, actor=actor, action="extended", now=now, from_status=Status.ACCEPTED,
-                        fields=["extension_days", "due_date", "legal_due_date"],
-                        payload={"days": days, "reason": reason, "due_date": application.due_date})
+                        fields=["extension_days", "flag", *APPLICATION_CLOCK_FIELDS],
+                        payload={"days": days, "reason": reason, "due_date": application.due_date}, tell="extended")
     return extension
 
 
@@ -135,7 +155,7 @@ def cancel_open_work(application: Application, *, actor, now: datetime) -> None:
     """End the open pause and cancel the steps not done: used when an application is withdrawn."""
     application.suspensions.filter(ended_at__isnull=True).update(ended_at=now, ended_by=actor)
     application.steps.filter(status__in=[StepStatus.PENDING, StepStatus.ACTIVE]).update(
-        status=StepStatus.CANCELLED, finished_at=now)
+        status=StepStatus.CANCELLED, finished_at=now, suspended=False)
 
 
 def refresh_deadlines(*, since: date) -> int:
@@ -144,20 +164,24 @@ def refresh_deadlines(*, since: date) -> int:
     Due dates are derived from stored facts, so this only repeats the arithmetic; no
     event is recorded because nothing about the case itself changed.
     """
-    changed = 0
+    changed, now = 0, timezone.now()
     applications = (Application.objects.filter(status=Status.ACCEPTED, legal_due_date__gte=since)
                     .select_related("item_version"))
     for application in applications.iterator(chunk_size=500):
-        before = (application.due_date, application.legal_due_date)
+        before = [getattr(application, f) for f in APPLICATION_CLOCK_FIELDS]
         clock.set_application_due_dates(application)
-        if (application.due_date, application.legal_due_date) != before:
+        if [getattr(application, f) for f in APPLICATION_CLOCK_FIELDS] != before:
+            application.flag = clock.flag_at(now, application.warning_at, application.due_at)
             Application.objects.filter(pk=application.pk).update(
-                due_date=application.due_date, legal_due_date=application.legal_due_date)
+                flag=application.flag, **{f: getattr(application, f) for f in APPLICATION_CLOCK_FIELDS})
             changed += 1
-    for step in Step.objects.filter(status=StepStatus.ACTIVE, due_date__gte=since).iterator(chunk_size=500):
-        before = step.due_date
-        clock.set_step_due_date(step)
-        if step.due_date != before:
-            Step.objects.filter(pk=step.pk).update(due_date=step.due_date)
+    steps = (Step.objects.filter(status=StepStatus.ACTIVE, due_date__gte=since)
+             .select_related("application__item_version"))
+    for step in steps.iterator(chunk_size=500):
+        before = [getattr(step, f) for f in STEP_CLOCK_FIELDS]
+        clock.set_step_due_date(step, step.application.item_version)
+        if [getattr(step, f) for f in STEP_CLOCK_FIELDS] != before:
+            step.flag = clock.flag_at(now, step.warning_at, step.due_at)
+            Step.objects.filter(pk=step.pk).update(flag=step.flag, **{f: getattr(step, f) for f in STEP_CLOCK_FIELDS})
             changed += 1
     return changed

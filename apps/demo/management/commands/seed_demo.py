@@ -11,7 +11,8 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         created = seed_demo()
         self.stdout.write(
-            f"demo data: {created['items']} service items and {len(created['users'])} accounts created; "
+            f"demo data: {created['items']} service items, {len(created['users'])} accounts and "
+            f"{created['applications']} applications created; "
             f"now {ServiceItem.objects.count()} items, {Department.objects.count()} departments, "
             f"{Hall.objects.count()} halls, {Window.objects.count()} windows.")
         if created["users"]:
