@@ -8,7 +8,6 @@ from django.utils import timezone
 
 from apps.accounts.identity import id_number_check_char
 from apps.accounts.models import Role
-from apps.catalog.models import BaselineStep, Department, Hall, Material, ServiceItem, StepTemplate, Window
 from apps.applications.models import Application
 from apps.applications.services import (
     accept_application,
@@ -17,6 +16,7 @@ from apps.applications.services import (
     request_correction,
     submit_application,
 )
+from apps.catalog.models import BaselineStep, Department, Hall, Material, ServiceItem, StepTemplate, Window
 from apps.catalog.services import publish_item
 
 from . import data
