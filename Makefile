@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export HOST PORT
 
-.PHONY: run test venv dev-venv migrate seed lint bench-workdays clean
+.PHONY: run test venv dev-venv migrate seed lint messages bench-workdays clean
 
 $(VENV)/.installed: requirements.txt
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11 or newer is needed"'
@@ -43,6 +43,13 @@ test: dev-venv
 
 lint: dev-venv
 	$(PY) -m ruff check .
+
+## make messages: refresh the Chinese catalogue and list what needs translating (needs gettext).
+messages: dev-venv
+	$(PY) manage.py makemessages -l zh_Hans --ignore=.venv --ignore=var --ignore=bench --ignore=tests
+	@msgattrib --untranslated locale/zh_Hans/LC_MESSAGES/django.po | grep -c '^msgid' | xargs echo "untranslated entries (+1 header):"
+	@msgattrib --only-fuzzy locale/zh_Hans/LC_MESSAGES/django.po | grep -c '^msgid' | xargs echo "fuzzy entries (+1 header):"
+	$(PY) manage.py compilemessages --ignore=.venv
 
 bench-workdays: migrate
 	$(PY) bench/workdays_bench.py

@@ -110,8 +110,40 @@ def sql(statement: str, params=None) -> list[tuple]:
         return cursor.fetchall() if cursor.description else []
 
 
-def maxrss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+class PeakRss:
+    """Growth of the process's resident memory at its peak inside the block, in MB.
+
+    On Linux the high-water mark is reset first (/proc/self/clear_refs), so the figure is the block's own
+    peak; elsewhere it is the growth of ru_maxrss, which stays 0 while the block keeps under an earlier peak.
+    """
+
+    def __enter__(self):
+        self.hwm = self._reset_hwm()
+        self.before = self._status("VmRSS") if self.hwm else self._maxrss()
+        return self
+
+    def __exit__(self, *exc):
+        self.growth = ((self._status("VmHWM") if self.hwm else self._maxrss()) - self.before) / 1024
+        return False
+
+    @staticmethod
+    def _reset_hwm() -> bool:
+        try:
+            Path("/proc/self/clear_refs").write_text("5")
+            return True
+        except OSError:
+            return False
+
+    @staticmethod
+    def _status(field: str) -> int:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith(field + ":"):
+                return int(line.split()[1])  # kB
+        raise LookupError(field)
+
+    @staticmethod
+    def _maxrss() -> int:
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # kB on Linux
 
 
 # --- data -------------------------------------------------------------------------------------------------
@@ -264,15 +296,14 @@ def set_based() -> dict:
         committed.append(time.perf_counter() - began)
 
     wrapper.commit = timed_commit
-    rss_before = maxrss_mb()
     try:
-        with connection.execute_wrapper(timings):
+        with PeakRss() as rss, connection.execute_wrapper(timings):
             began = time.perf_counter()
             result = flag_steps(now=NOW)
             seconds = time.perf_counter() - began
     finally:
         del wrapper.commit
-    return {"result": result, "seconds": seconds, "rss_growth": maxrss_mb() - rss_before, "calls": timings.calls,
+    return {"result": result, "seconds": seconds, "rss_growth": rss.growth, "calls": timings.calls,
             "commit": sum(committed)}
 
 
@@ -289,22 +320,22 @@ def traced_heap_peak() -> float:
 
 def naive(low: int, high: int) -> dict:
     """What a per-row implementation does: look at every open step in Python, save each change alone."""
-    rss_before = maxrss_mb()
-    began = time.perf_counter()
     examined = 0
     flagged = {}
-    for step in Step.objects.filter(pk__range=(low, high), status=StepStatus.ACTIVE, suspended=False):
-        examined += 1
-        new = flag_at(NOW, step.warning_at, step.due_at)
-        if new != step.flag:
-            step.flag, step.flagged_at = new, NOW
-            step.save()
-            Alert.objects.create(kind=AlertKind.STEP, level=LEVEL_OF[new], subject=f"{AlertKind.STEP}:{step.pk}",
-                                 due_at=step.due_at, application_id=step.application_id, step=step,
-                                 department_id=step.department_id, raised_at=NOW)
-            flagged[step.pk] = new
-    seconds = time.perf_counter() - began
-    return {"examined": examined, "flagged": flagged, "seconds": seconds, "rss_growth": maxrss_mb() - rss_before}
+    with PeakRss() as rss:
+        began = time.perf_counter()
+        for step in Step.objects.filter(pk__range=(low, high), status=StepStatus.ACTIVE, suspended=False):
+            examined += 1
+            new = flag_at(NOW, step.warning_at, step.due_at)
+            if new != step.flag:
+                step.flag, step.flagged_at = new, NOW
+                step.save()
+                Alert.objects.create(kind=AlertKind.STEP, level=LEVEL_OF[new], subject=f"{AlertKind.STEP}:{step.pk}",
+                                     due_at=step.due_at, application_id=step.application_id, step=step,
+                                     department_id=step.department_id, raised_at=NOW)
+                flagged[step.pk] = new
+        seconds = time.perf_counter() - began
+    return {"examined": examined, "flagged": flagged, "seconds": seconds, "rss_growth": rss.growth}
 
 
 def explain(calls: list) -> list[list[str]]:
@@ -325,7 +356,8 @@ def plan_summary(lines: list[str]) -> list[str]:
     """The plan down to its scan of the table (and that scan's condition), then the timings."""
     scan = next((i for i, line in enumerate(lines) if "Index Scan" in line or "Seq Scan" in line), len(lines) - 1)
     cond = next((i for i in range(scan + 1, len(lines)) if "Cond:" in lines[i] or "Filter:" in lines[i]), scan)
-    keep = lines[:cond + 1] + [line for line in lines[cond + 1:] if line.startswith(("Planning Time", "Execution Time"))]
+    timings = [line for line in lines[cond + 1:] if line.startswith(("Planning Time", "Execution Time"))]
+    keep = lines[:cond + 1] + timings
     return [line if len(line) <= 150 else line[:147] + "..." for line in keep]
 
 
@@ -335,6 +367,19 @@ def describe(statement: str) -> str:
     if statement.startswith("INSERT"):
         return f"INSERT {ALERT}"
     return statement.split()[0]
+
+
+def statement_groups(calls: list) -> list[tuple[str, int, float, int]]:
+    """(label, statements, seconds, rows), consecutive statements of one kind together."""
+    groups = []
+    for statement, _params, seconds, rowcount in calls:
+        label = describe(statement)
+        if groups and groups[-1][0] == label:
+            _label, count, total, rows = groups[-1]
+            groups[-1] = (label, count + 1, total + seconds, rows + rowcount)
+        else:
+            groups.append((label, 1, seconds, rowcount))
+    return groups
 
 
 def main():
@@ -407,11 +452,12 @@ def main():
     print()
     print(f"flag_steps(now=NOW) on {args.rows:,} open steps: {red:,} overdue + {yellow:,} warning = {flagged:,} "
           f"flagged ({flagged / args.rows:.2%}), {alerts:,} alerts")
-    for statement, _params, seconds, rowcount in sweep["calls"]:
-        print(f"  {describe(statement):34} {seconds * 1000:8.1f} ms  {rowcount:>7,} rows")
+    for label, count, seconds, rowcount in statement_groups(sweep["calls"]):
+        label = label if count == 1 else f"{label} ({count} batches)"
+        print(f"  {label:38} {seconds * 1000:8.1f} ms  {rowcount:>7,} rows")
     other = sweep_s - sweep["commit"] - sum(seconds for _st, _p, seconds, _n in sweep["calls"])
-    print(f"  {'COMMIT (deferred FK checks)':34} {sweep['commit'] * 1000:8.1f} ms")
-    print(f"  {'Python (rows, Alert objects, SQL)':34} {other * 1000:8.1f} ms")
+    print(f"  {'COMMIT (deferred FK checks)':38} {sweep['commit'] * 1000:8.1f} ms")
+    print(f"  {'Python (rows, Alert objects, SQL)':38} {other * 1000:8.1f} ms")
     for title, plan in zip(("overdue", "warning"), plans, strict=True):
         index = next((name for name in ("step_overdue_sweep_idx", "step_warning_sweep_idx")
                       if any(name in line for line in plan)), None)
@@ -433,7 +479,7 @@ def main():
     print(f"{'open rows covered / s':34}{covered_rate:>24,.0f}{naive_rate:>26,.0f}")
     print(f"{'seconds for 1,000,000 open steps':34}{sweep_s * 1_000_000 / args.rows:>24.3f}"
           f"{extrapolated * 1_000_000 / args.rows:>26.1f}")
-    print(f"{'peak RSS growth (MB)':34}{sweep['rss_growth']:>24.1f}{loop['rss_growth']:>26.1f}")
+    print(f"{'peak RSS growth, process (MB)':34}{sweep['rss_growth']:>24.1f}{loop['rss_growth']:>26.1f}")
     print(f"{'Python heap peak, tracemalloc (MB)':34}{heap_peak:>24.1f}{'-':>26}")
     print(f"{'ratio (covered/s over naive rows/s)':34}{covered_rate / naive_rate:>23,.0f}x")
     print("-" * 84)
