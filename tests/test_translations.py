@@ -14,12 +14,18 @@ import shutil
 import subprocess
 import sys
 from collections import Counter
+from datetime import date, datetime
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from django.conf import settings
-from django.utils import translation
+from django.utils import timezone, translation
 
+from apps.applications import messages as applicant_messages
+from apps.applications import notices, states
+from apps.applications.models import Status
+from apps.notifications.channels import sms_text
 from tests.factories import ServiceItemFactory
 
 LOCALE_DIR = Path(settings.BASE_DIR) / "locale"
@@ -29,12 +35,6 @@ MO_PATH = PO_PATH.with_suffix(".mo")
 # The arguments of the refresh command; a regenerated catalogue must come out the same way.
 MAKEMESSAGES = ["makemessages", "-l", "zh_Hans", "--ignore=.venv", "--ignore=var", "--ignore=bench",
                 "--ignore=tests"]
-
-# xgettext takes the literal "% o" in this label for a Python format directive, so makemessages flags it
-# python-format and msgmerge then marks the translation fuzzy (no Chinese wording can contain "% o").
-# The .po carries it as no-python-format by hand. Fixed for good by a `# xgettext:no-python-format`
-# comment on the line above the string in apps/catalog/models.py; then this set can be emptied.
-FORMAT_FLAG_CLASHES = {"warning when % of time used ≥"}
 
 _KEY = re.compile(r'^(msgctxt|msgid_plural|msgid|msgstr(?:\[\d+\])?)\s+(".*")$')
 
@@ -196,13 +196,10 @@ def test_the_catalogue_covers_the_current_source(tmp_path, po_entries):
                             cwd=copy, env=env, capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
 
-    committed = {entry["msgid"]: entry for entry in messages(po_entries)}
+    committed = {(entry["msgctxt"], entry["msgid"]) for entry in messages(po_entries)}
     regenerated = messages(read_po(copy / PO_PATH.relative_to(root)))
-    new = [entry["msgid"] for entry in regenerated if entry["msgid"] not in committed]
-    not_done = [entry["msgid"] for entry in regenerated
-                if not is_done(entry)
-                and not (entry["msgid"] in FORMAT_FLAG_CLASHES
-                         and entry["msgstr"] == committed.get(entry["msgid"], {}).get("msgstr"))]
+    new = [entry["msgid"] for entry in regenerated if (entry["msgctxt"], entry["msgid"]) not in committed]
+    not_done = [entry["msgid"] for entry in regenerated if not is_done(entry)]
     assert not new and not not_done, (
         "the source has strings the catalogue lacks; run `make messages` and translate them.\n"
         f"new: {new}\nuntranslated or fuzzy after the refresh: {not_done}")
@@ -216,6 +213,7 @@ NOTICE_WORDING = {
     "Notice of Non-acceptance": "不予受理通知书",
     "One-time Notice of Materials to Correct": "一次性告知补正材料通知书",
     "Decision Not to Grant the Licence": "不予行政许可决定书",
+    "Decision Not to Approve the Application": "不予批准决定书",
     "(seal)": "（盖章）",
     "%(who)s:": "%(who)s：",
     "%(y)s-%(m)s-%(d)s": "%(y)s年%(m)s月%(d)s日",
@@ -277,3 +275,87 @@ def test_our_own_api_messages_are_in_chinese_by_default(api_client):
                                format="json")
     assert response.status_code in {400, 401}
     assert response.json()["detail"] == "用户名或密码错误。"
+
+
+# ---- wording found in review -----------------------------------------------------------------------------------
+
+
+def test_the_api_schema_follows_the_language(client):
+    def accept_operation(**headers):
+        response = client.get("/api/schema/", {"format": "json"}, **headers)
+        assert response.status_code == 200
+        return response.json()["paths"]["/api/v1/applications/{id}/accept/"]["post"]
+
+    chinese = accept_operation(HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert chinese["summary"] == "受理"
+    assert re.search(r"[\u4e00-\u9fff]", chinese["description"]), chinese["description"]
+    english = accept_operation(HTTP_ACCEPT_LANGUAGE="en")
+    assert english["summary"] == "Accept (受理)"
+    assert english["description"].startswith("Starts the clock")
+
+
+def test_a_refused_transition_names_the_action_in_the_readers_language():
+    assert states.ACTION_LABELS.keys() == states.ALLOWED_FROM.keys()
+    submitted = SimpleNamespace(status=Status.SUBMITTED, suspended=False)
+    with translation.override("zh-hans"), pytest.raises(states.TransitionNotAllowed) as refused:
+        states.require(submitted, "approve_step")
+    assert refused.value.message == "该办件当前状态为“已提交”，现在不能执行“审批环节通过”操作。"
+    with translation.override("en"), pytest.raises(states.TransitionNotAllowed) as refused:
+        states.require(submitted, "approve_step")
+    assert "“approve a step”" in refused.value.message
+
+
+def _notice_application(item_type: str):
+    item = SimpleNamespace(name="食品经营许可", item_type=item_type, promised_limit_days=10, legal_limit_days=20)
+    return SimpleNamespace(item_version=item, applicant_name="张三", tracking_number="GS2026030500001",
+                           verification_code="AB12CD", decision_reason="材料不符合法定条件。",
+                           accepted_at=None, due_date=date(2026, 3, 19), received_on=date(2026, 3, 5),
+                           deemed_accepted=True)
+
+
+def test_notices_write_every_date_the_same_way():
+    application = _notice_application("licensing")
+    application.accepted_at = timezone.make_aware(datetime(2026, 3, 5, 10))
+    with translation.override(notices.NOTICE_LANGUAGE):
+        title, lines, _rows = notices._body(application, "acceptance")
+    text = "\n".join(lines)
+    assert "2026年3月19日" in text and "2026年3月5日" in text
+    assert "2026-03" not in text
+
+
+@pytest.mark.parametrize(("item_type", "title", "decision"), [
+    ("licensing", "不予行政许可决定书", "本机关决定不予行政许可"),
+    ("payment", "不予批准决定书", "本机关决定不予批准"),
+    ("public_service", "不予批准决定书", "本机关决定不予批准"),
+])
+def test_a_denial_is_called_what_the_item_type_calls_it(item_type, title, decision):
+    with translation.override(notices.NOTICE_LANGUAGE):
+        written_title, lines, _rows = notices._body(_notice_application(item_type), "denial")
+    assert written_title == title
+    assert decision in lines[1]
+
+
+def test_a_refusal_message_ends_with_the_reason_as_its_own_clause():
+    application = _notice_application("licensing")
+    application.decision_reason = "申请材料不齐全"   # no final full stop
+    with translation.override("zh-hans"):
+        for action in ("denied", "rejected"):
+            _subject, body = applicant_messages._text(application, action)
+            assert body.endswith("。理由：申请材料不齐全"), body
+    with translation.override("en"):
+        _subject, body = applicant_messages._text(application, "denied")
+    assert body.endswith("bring a lawsuit. Reason: 申请材料不齐全"), body
+
+
+def test_an_sms_joins_subject_and_body_in_the_products_language():
+    with translation.override("en"):
+        text = sms_text(SimpleNamespace(subject="您的申请已受理", body="请留意办理进度。"))
+    assert text == "您的申请已受理：请留意办理进度。"
+
+
+@pytest.mark.django_db
+def test_the_administration_names_the_system(client):
+    page = client.get("/admin/login/").content.decode()
+    assert "一窗通办政务服务管理后台" in page and "Django" not in page
+    page = client.get("/admin/login/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "One-window government services — administration" in page

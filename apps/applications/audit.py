@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from django.core.serializers.json import DjangoJSONEncoder
+from django.utils.translation import gettext as _
 
 from .models import Application, Event
 
@@ -55,18 +56,19 @@ def verify_chain(application: Application, events) -> BrokenLink | None:
         def broken(problem, seq=event.seq):
             return BrokenLink(application.pk, application.tracking_number, seq, problem)
         if event.seq != expected_seq:
-            return broken(f"event {expected_seq} is missing", seq=expected_seq)
+            return broken(_("event %(seq)s is missing") % {"seq": expected_seq}, seq=expected_seq)
         if event.prev_hash != prev_hash:
-            return broken("does not point at the previous event")
+            return broken(_("does not point at the previous event"))
         digest = _digest(application_id=application.pk, seq=event.seq, at=event.at, actor_id=event.actor_id,
                          action=event.action, from_status=event.from_status, to_status=event.to_status,
                          payload=event.payload, prev_hash=event.prev_hash)
         if digest != event.hash:
-            return broken("its content was changed after it was written")
+            return broken(_("its content was changed after it was written"))
         prev_hash, expected_seq = event.hash, expected_seq + 1
     if expected_seq - 1 != application.event_count or prev_hash != application.last_event_hash:
         return BrokenLink(application.pk, application.tracking_number, expected_seq,
-                          f"the chain ends at event {expected_seq - 1} but {application.event_count} were written")
+                          _("the chain ends at event %(last)s but %(written)s were written")
+                          % {"last": expected_seq - 1, "written": application.event_count})
     return None
 
 

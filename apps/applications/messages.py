@@ -27,10 +27,10 @@ def _text(application: Application, action: str) -> tuple[str, str]:
         "deemed_accepted": _("%(item)s (%(no)s) counts as accepted from the day it was received; the decision is "
                              "due by %(due)s."),
         "correction_requested": _("%(item)s (%(no)s): the correction notice lists everything to correct at once."),
-        "rejected": _("%(item)s (%(no)s) was not accepted: %(reason)s"),
+        "rejected": _("%(item)s (%(no)s) was not accepted. Reason: %(reason)s"),
         "approved": _("%(item)s (%(no)s) was approved; the result will be delivered as you chose."),
-        "denied": _("%(item)s (%(no)s) was not granted: %(reason)s You may apply for administrative "
-                    "reconsideration or bring a lawsuit."),
+        "denied": _("%(item)s (%(no)s) was not granted. You may apply for administrative reconsideration or "
+                    "bring a lawsuit. Reason: %(reason)s"),
         "delivered": _("The result of %(item)s (%(no)s) was delivered."),
         "extended": _("%(item)s (%(no)s): the decision is now due by %(due)s (%(reason)s)."),
         "correction_reminder": _("%(item)s (%(no)s) is waiting for the corrections listed in the notice; bring or "

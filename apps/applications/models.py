@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from apps.accounts.identity import mask_id_number, validate_id_number
 from apps.catalog.models import Department, Hall, ItemVersion, ServiceItem, VersionMaterial, Window
@@ -18,8 +19,8 @@ class Status(models.TextChoices):
     SUBMITTED = "submitted", _("Submitted")
     CORRECTION_REQUESTED = "correction_requested", _("Correction requested")
     ACCEPTED = "accepted", _("Accepted")
-    APPROVED = "approved", _("Approved")
-    DENIED = "denied", _("Denied")
+    APPROVED = "approved", pgettext_lazy("application status", "Approved")
+    DENIED = "denied", pgettext_lazy("application status", "Denied")
     REJECTED = "rejected", _("Not accepted")
     DELIVERED = "delivered", _("Delivered")
     WITHDRAWN = "withdrawn", _("Withdrawn")
@@ -60,7 +61,7 @@ class Application(models.Model):
                                      related_name="applications")
     department = models.ForeignKey(Department, verbose_name=_("responsible department"), on_delete=models.PROTECT,
                                    related_name="applications")
-    channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices)
+    channel = models.CharField(pgettext_lazy("application", "channel"), max_length=16, choices=Channel.choices)
     hall = models.ForeignKey(Hall, verbose_name=_("receiving hall"), null=True, blank=True,
                              on_delete=models.PROTECT, related_name="applications")
     window = models.ForeignKey(Window, verbose_name=_("receiving window"), null=True, blank=True,
@@ -153,10 +154,10 @@ class TrackingCounter(models.Model):
 
 
 class StepStatus(models.TextChoices):
-    PENDING = "pending", _("Pending")
+    PENDING = "pending", pgettext_lazy("step status", "Pending")
     ACTIVE = "active", _("In progress")
-    APPROVED = "approved", _("Approved")
-    DENIED = "denied", _("Denied")
+    APPROVED = "approved", pgettext_lazy("step status", "Approved")
+    DENIED = "denied", pgettext_lazy("step status", "Denied")
     CANCELLED = "cancelled", _("Cancelled")
 
 

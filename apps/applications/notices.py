@@ -19,6 +19,8 @@ from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from apps.catalog.models import ItemType
+
 from .models import Application, Status
 
 NOTICE_LANGUAGE = "zh-hans"
@@ -49,9 +51,14 @@ def _font() -> str:
     return name
 
 
-def _date(moment) -> str:
-    day = timezone.localdate(moment)
+def _day(day) -> str:
+    """A calendar date the way the notice's language writes it (2026年3月5日)."""
     return _("%(y)s-%(m)s-%(d)s") % {"y": day.year, "m": day.month, "d": day.day}
+
+
+def _date(moment) -> str:
+    """The local calendar date of a moment, written like `_day`."""
+    return _day(timezone.localdate(moment))
 
 
 def _body(application: Application, kind: str) -> tuple[str, list[str], list[list[str]] | None]:
@@ -65,7 +72,7 @@ def _body(application: Application, kind: str) -> tuple[str, list[str], list[lis
             % {"item": item.name, "no": application.tracking_number, "date": accepted},
             _("A decision will be made by %(due)s (promised limit %(days)s working days; the legal limit is "
               "%(legal)s working days).")
-            % {"due": application.due_date.isoformat(), "days": item.promised_limit_days,
+            % {"due": _day(application.due_date), "days": item.promised_limit_days,
                "legal": item.legal_limit_days},
             _("Follow the progress with tracking number %(no)s and verification code %(code)s.")
             % {"no": application.tracking_number, "code": application.verification_code},
@@ -73,7 +80,7 @@ def _body(application: Application, kind: str) -> tuple[str, list[str], list[lis
         if application.deemed_accepted:
             lines.insert(1, _("No decision was made within 5 working days of receipt, so under article 32 of the "
                               "Administrative Licensing Law the application is accepted as of %(date)s.")
-                         % {"date": application.received_on.isoformat()})
+                         % {"date": _day(application.received_on)})
         return _("Notice of Acceptance"), lines, None
     if kind == "refusal":
         return _("Notice of Non-acceptance"), [
@@ -97,10 +104,18 @@ def _body(application: Application, kind: str) -> tuple[str, list[str], list[lis
         rows = [[_("No."), _("Material"), _("What to correct")]] + [
             [str(i), entry["name"], entry["problem"]] for i, entry in enumerate(notice.items, start=1)]
         return _("One-time Notice of Materials to Correct"), lines, rows
-    return _("Decision Not to Grant the Licence"), [
+    # 不予行政许可决定书 is the licensing law's term; every other kind of item is refused approval (不予批准).
+    if item.item_type == ItemType.LICENSING:
+        title = _("Decision Not to Grant the Licence")
+        outcome = _("After review, your application for “%(item)s” (tracking number %(no)s) is not granted, for "
+                    "these reasons:")
+    else:
+        title = _("Decision Not to Approve the Application")
+        outcome = _("After review, your application for “%(item)s” (tracking number %(no)s) is not approved, for "
+                    "these reasons:")
+    return title, [
         _("%(who)s:") % {"who": who},
-        _("After review, your application for “%(item)s” (tracking number %(no)s) is not granted, for these "
-          "reasons:") % {"item": item.name, "no": application.tracking_number},
+        outcome % {"item": item.name, "no": application.tracking_number},
         application.decision_reason,
         _("If you disagree, you may apply for administrative reconsideration within 60 days of receiving this "
           "decision, or bring an administrative lawsuit within 6 months."),

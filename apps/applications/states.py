@@ -5,6 +5,7 @@ Nothing else decides which action the current state allows: services call
 """
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from .models import Status
 
@@ -26,6 +27,25 @@ ALLOWED_FROM = {
     "rate": {Status.DELIVERED, Status.DENIED, Status.REJECTED},
     "record_visit": {Status.SUBMITTED, Status.CORRECTION_REQUESTED, Status.ACCEPTED, Status.APPROVED,
                      Status.DENIED, Status.REJECTED, Status.DELIVERED},
+}
+
+# What each action is called in a message to the user.
+ACTION_LABELS = {
+    "accept": gettext_lazy("accept"),
+    "deem_accept": gettext_lazy("deem accepted"),
+    "reject": gettext_lazy("refuse to accept"),
+    "request_correction": gettext_lazy("request corrections"),
+    "resubmit": gettext_lazy("resubmit after correction"),
+    "upload_material": gettext_lazy("upload a material"),
+    "approve_step": gettext_lazy("approve a step"),
+    "deny_step": gettext_lazy("deny at a step"),
+    "suspend": gettext_lazy("pause the clock"),
+    "resume": gettext_lazy("resume the clock"),
+    "extend": gettext_lazy("extend the time limit"),
+    "deliver": gettext_lazy("deliver the result"),
+    "withdraw": gettext_lazy("withdraw"),
+    "rate": gettext_lazy("rate the service"),
+    "record_visit": gettext_lazy("record a visit"),
 }
 
 # Actions that need the clock running (a paused application waits for `resume`).
@@ -57,7 +77,7 @@ def require(application, action: str) -> None:
     if application.status not in ALLOWED_FROM[action]:
         raise TransitionNotAllowed(
             _("This application is %(status)s; “%(action)s” is not possible now.")
-            % {"status": Status(application.status).label, "action": action.replace("_", " ")})
+            % {"status": Status(application.status).label, "action": ACTION_LABELS[action]})
     if action in NEEDS_RUNNING_CLOCK and application.suspended:
         raise TransitionNotAllowed(_("The clock is paused for a special procedure; resume it first."),
                                    code="suspended")

@@ -12,6 +12,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Department(models.Model):
@@ -44,7 +45,7 @@ class Hall(models.Model):
     level = models.CharField(_("level"), max_length=16, choices=Level.choices)
     parent = models.ForeignKey("self", verbose_name=_("parent hall"), null=True, blank=True,
                                on_delete=models.PROTECT, related_name="children")
-    address = models.CharField(_("address"), max_length=200)
+    address = models.CharField(pgettext_lazy("service hall", "address"), max_length=200)
     opening_hours = models.CharField(_("opening hours"), max_length=200)
     phone = models.CharField(_("phone"), max_length=32, blank=True)
 
@@ -136,6 +137,7 @@ class ItemContent(models.Model):
     warning_workdays_left = models.PositiveSmallIntegerField(
         _("warning when working days left ≤"), default=1)
     warning_percent_used = models.PositiveSmallIntegerField(
+        # xgettext:no-python-format
         _("warning when % of time used ≥"), default=80,
         validators=[MinValueValidator(1), MaxValueValidator(100)])
 

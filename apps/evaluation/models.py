@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from apps.applications.models import Application
 from apps.catalog.models import Department
@@ -26,7 +27,7 @@ class Rating(models.Model):
     application = models.OneToOneField(Application, on_delete=models.PROTECT, related_name="rating")
     rater = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     score = models.PositiveSmallIntegerField(_("score"), choices=Score.choices)
-    comment = models.TextField(_("comment"), blank=True)
+    comment = models.TextField(pgettext_lazy("rating", "comment"), blank=True)
     created_at = models.DateTimeField(_("rated at"))
 
     class Meta:
@@ -44,8 +45,8 @@ class Rectification(models.Model):
     """整改: the responsible department answers a bad rating by its due date."""
 
     class Status(models.TextChoices):
-        OPEN = "open", _("Open")
-        ANSWERED = "answered", _("Answered")
+        OPEN = "open", pgettext_lazy("rectification status", "Open")
+        ANSWERED = "answered", pgettext_lazy("rectification status", "Answered")
 
     rating = models.OneToOneField(Rating, on_delete=models.PROTECT, related_name="rectification")
     department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="rectifications")

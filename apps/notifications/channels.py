@@ -5,7 +5,9 @@ from abc import ABC, abstractmethod
 
 from django.conf import settings
 from django.core.mail import send_mail
+from django.utils import translation
 from django.utils.module_loading import import_string
+from django.utils.translation import gettext as _
 
 from .models import Channel, Notification
 
@@ -37,4 +39,10 @@ def deliver(notification: Notification) -> None:
     if notification.channel == Channel.EMAIL:
         send_mail(notification.subject, notification.body, None, [notification.address])
         return
-    sms_gateway().send(notification.address, f"{notification.subject}：{notification.body}")
+    sms_gateway().send(notification.address, sms_text(notification))
+
+
+def sms_text(notification: Notification) -> str:
+    """One text message: the subject, then the body, joined the way the product's language does it."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return _("%(subject)s: %(body)s") % {"subject": notification.subject, "body": notification.body}

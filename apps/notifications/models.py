@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Channel(models.TextChoices):
@@ -14,18 +15,18 @@ class Channel(models.TextChoices):
 
 class Notification(models.Model):
     class Status(models.TextChoices):
-        PENDING = "pending", _("Pending")
+        PENDING = "pending", pgettext_lazy("notification status", "Pending")
         SENT = "sent", _("Sent")
         FAILED = "failed", _("Failed")
 
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE,
                                   related_name="notifications")
-    address = models.CharField(_("address"), max_length=200, blank=True,
+    address = models.CharField(pgettext_lazy("notification", "address"), max_length=200, blank=True,
                                help_text=_("E-mail address or phone number, when the channel needs one."))
-    channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices)
+    channel = models.CharField(pgettext_lazy("notification", "channel"), max_length=16, choices=Channel.choices)
     topic = models.CharField(_("topic"), max_length=40)
     subject = models.CharField(_("subject"), max_length=200)
-    body = models.TextField(_("message"))
+    body = models.TextField(pgettext_lazy("notification", "message"))
     link = models.CharField(_("link"), max_length=300, blank=True)
     # The same event never notifies the same recipient on the same channel twice.
     dedupe_key = models.CharField(max_length=200)

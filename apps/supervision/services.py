@@ -15,6 +15,8 @@ from datetime import UTC, datetime
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from apps.applications import selectors as application_selectors
 from apps.applications import services as application_services
@@ -27,6 +29,17 @@ from apps.evaluation.models import Rectification
 from .models import Alert, AlertKind, AlertLevel
 from .notify import notify_new_alerts
 
+# What the operator reads for each count of `Report.flagged` (the keys the jobs return).
+FLAGGED_LABELS = {
+    "steps overdue": gettext_lazy("steps overdue"),
+    "steps warning": gettext_lazy("steps warning"),
+    "applications overdue": gettext_lazy("applications overdue"),
+    "applications warning": gettext_lazy("applications warning"),
+    "deliveries overdue": gettext_lazy("deliveries overdue"),
+    "rectifications overdue": gettext_lazy("rectifications overdue"),
+    "rectifications warning": gettext_lazy("rectifications warning"),
+}
+
 
 @dataclass
 class Report:
@@ -38,11 +51,14 @@ class Report:
     notified: int = 0
 
     def lines(self) -> list[str]:
-        out = [f"flagged {name}: {count}" for name, count in self.flagged.items()]
-        out.append(f"deemed accepted: {len(self.deemed_accepted)}"
-                   + (f" ({', '.join(self.deemed_accepted)})" if self.deemed_accepted else ""))
-        out.append(f"correction reminders: {self.reminded}")
-        out.append(f"notifications queued for alerts: {self.notified}")
+        """The report for the operator, in the active language."""
+        out = [_("flagged %(what)s: %(count)s") % {"what": FLAGGED_LABELS.get(name, name), "count": count}
+               for name, count in self.flagged.items()]
+        deemed = {"count": len(self.deemed_accepted), "numbers": ", ".join(self.deemed_accepted)}
+        out.append(_("deemed accepted: %(count)s (%(numbers)s)") % deemed if self.deemed_accepted
+                   else _("deemed accepted: %(count)s") % deemed)
+        out.append(_("correction reminders: %(count)s") % {"count": self.reminded})
+        out.append(_("notifications queued for alerts: %(count)s") % {"count": self.notified})
         return out
 
 

@@ -12,6 +12,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 FIRST_YEAR = 2004
 
@@ -50,7 +51,7 @@ class CalendarYear(models.Model):
         help_text=_("Checked once the State Council's holiday arrangement for the year is entered. Until then "
                     "deadlines in the year are provisional: weekends and statutory holidays only."))
     source = models.CharField(_("source"), max_length=16, choices=YearSource.choices, default=YearSource.MANUAL)
-    notice = models.CharField(_("notice"), max_length=300, blank=True,
+    notice = models.CharField(pgettext_lazy("calendar year", "notice"), max_length=300, blank=True,
                               help_text=_("Number and title of the State Council notice."))
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 

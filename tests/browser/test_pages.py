@@ -15,8 +15,8 @@ def test_the_front_page_speaks_chinese_and_switches_to_english(live_server, page
     page.goto(live_server.url)
     assert "政务服务" in page.locator("h1").inner_text()
     page.screenshot(path=shots / "home-zh.png", full_page=True)
-    page.select_option("#lang-select", "en")
-    page.wait_for_load_state()
+    with page.expect_navigation():  # the choice submits a form; wait for the page it leads to
+        page.select_option("#lang-select", "en")
     assert "every service of the district" in page.locator("h1").inner_text()
     page.screenshot(path=shots / "home-en.png", full_page=True)
 

@@ -53,8 +53,8 @@ def test_run_supervision_replays_a_moment_and_says_what_it_did(capsys, citizen, 
     call_command("run_supervision", "--now", "2026-11-30T09:00:00+08:00")
     out = capsys.readouterr().out
     assert "2026-11-30 09:00:00+0800" in out
-    assert "flagged steps warning: 1" in out and "flagged applications warning: 1" in out
+    assert "新标记的预警审批环节：1" in out and "新标记的预警办件：1" in out
     call_command("run_supervision", "--now", "2026-12-01T09:00:00")   # no offset: Asia/Shanghai
-    assert "flagged steps overdue: 1" in capsys.readouterr().out
+    assert "新标记的超期审批环节：1" in capsys.readouterr().out
     with pytest.raises(CommandError):
         call_command("run_supervision", "--now", "yesterday")

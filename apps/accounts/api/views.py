@@ -1,5 +1,6 @@
 from django.contrib.auth import authenticate
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.authentication import TokenAuthentication
@@ -25,9 +26,10 @@ class TokenApi(APIView):
     authentication_classes = [TokenAuthentication]  # no session: no CSRF on sign-in; 401 on failure
     throttle_classes = [AuthThrottle]
 
-    @extend_schema(summary="Obtain an API token", request=TokenInputSerializer,
+    @extend_schema(summary=gettext_lazy("Obtain an API token"), request=TokenInputSerializer,
                    responses={200: TokenOutputSerializer}, tags=["accounts"],
-                   description="Exchange a username and password for a token to send as `Authorization: Token <key>`.")
+                   description=gettext_lazy(
+                       "Exchange a username and password for a token to send as `Authorization: Token <key>`."))
     def post(self, request):
         data = TokenInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -43,10 +45,10 @@ class RegisterApi(APIView):
     authentication_classes = [TokenAuthentication]  # no session: no CSRF on sign-in; 401 on failure
     throttle_classes = [AuthThrottle]
 
-    @extend_schema(summary="Register as a citizen", request=RegisterInputSerializer,
+    @extend_schema(summary=gettext_lazy("Register as a citizen"), request=RegisterInputSerializer,
                    responses={201: MeOutputSerializer}, tags=["accounts"],
-                   description="Real-name registration (实名注册). "
-                               "The ID number's check digit is verified (400 if wrong).")
+                   description=gettext_lazy("Real-name registration (实名注册). "
+                                            "The ID number's check digit is verified (400 if wrong)."))
     def post(self, request):
         data = RegisterInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -57,6 +59,6 @@ class RegisterApi(APIView):
 class MeApi(APIView):
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(summary="Who am I", responses={200: MeOutputSerializer}, tags=["accounts"])
+    @extend_schema(summary=gettext_lazy("Who am I"), responses={200: MeOutputSerializer}, tags=["accounts"])
     def get(self, request):
         return Response(MeOutputSerializer(request.user).data)

@@ -4,6 +4,7 @@ from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.exceptions import NotFound, PermissionDenied
@@ -55,22 +56,25 @@ class ApplicationListCreateApi(ApplicationApiMixin, ListAPIView):
         return selectors.application_list(self.request.user, filters={
             key: params.get(key) for key in ("status", "service_item", "flag", "department", "tracking_number")})
 
-    @extend_schema(summary="List applications", tags=TAG, parameters=[
+    @extend_schema(summary=gettext_lazy("List applications"), tags=TAG, parameters=[
         OpenApiParameter("status", enum=[c for c, _l in Status.choices]),
-        OpenApiParameter("service_item", str, description="Service item code."),
+        OpenApiParameter("service_item", str, description=gettext_lazy("Service item code.")),
         OpenApiParameter("flag", enum=["normal", "warning", "overdue"]),
-        OpenApiParameter("department", str, description="Department code."),
-        OpenApiParameter("tracking_number", str, description="Part of a tracking number."),
-    ], description="Scoped to the caller: a citizen sees their own; a clerk their hall's and those waiting at "
-                   "intake or for collection anywhere; an approver their department's; a manager their "
-                   "department's, or everything for a district manager.")
+        OpenApiParameter("department", str, description=gettext_lazy("Department code.")),
+        OpenApiParameter("tracking_number", str, description=gettext_lazy("Part of a tracking number.")),
+    ], description=gettext_lazy(
+        "Scoped to the caller: a citizen sees their own; a clerk their hall's and those waiting at intake or for "
+        "collection anywhere; an approver their department's; a manager their department's, or everything for a "
+        "district manager."))
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
 
-    @extend_schema(summary="Submit an application", tags=TAG, request=s.ApplicationCreateInputSerializer,
+    @extend_schema(summary=gettext_lazy("Submit an application"), tags=TAG,
+                   request=s.ApplicationCreateInputSerializer,
                    responses={201: s.ApplicationDetailOutputSerializer},
-                   description="A citizen applies online for themself; a clerk takes in a window application "
-                               "on behalf of the applicant given in `applicant` (this records a visit).")
+                   description=gettext_lazy("A citizen applies online for themself; a clerk takes in a window "
+                                            "application on behalf of the applicant given in `applicant` (this "
+                                            "records a visit)."))
     def post(self, request):
         if not permissions.can_submit(request.user):
             raise PermissionDenied(_("Only citizens and counter clerks submit applications."))
@@ -89,7 +93,8 @@ class ApplicationListCreateApi(ApplicationApiMixin, ListAPIView):
 
 
 class ApplicationDetailApi(ApplicationApiMixin, APIView):
-    @extend_schema(summary="One application", tags=TAG, responses={200: s.ApplicationDetailOutputSerializer})
+    @extend_schema(summary=gettext_lazy("One application"), tags=TAG,
+                   responses={200: s.ApplicationDetailOutputSerializer})
     def get(self, request, pk):
         return self.detail_response(pk)
 
@@ -130,8 +135,9 @@ def action_schema(summary, request=None, description=""):
 class AcceptApi(ApplicationActionApi):
     permission = permissions.can_take_in
 
-    @action_schema("Accept (受理)", description="Starts the clock: due dates are set and the first step starts. "
-                                               "An instant item is approved at once.")
+    @action_schema(gettext_lazy("Accept (受理)"),
+                   description=gettext_lazy("Starts the clock: due dates are set and the first step starts. "
+                                            "An instant item is approved at once."))
     def post(self, request, pk):
         return super().post(request, pk)
 
@@ -143,7 +149,7 @@ class RejectApi(ApplicationActionApi):
     permission = permissions.can_take_in
     input_serializer = s.ReasonInputSerializer
 
-    @action_schema("Refuse to accept (不予受理)", s.ReasonInputSerializer)
+    @action_schema(gettext_lazy("Refuse to accept (不予受理)"), s.ReasonInputSerializer)
     def post(self, request, pk):
         return super().post(request, pk)
 
@@ -156,9 +162,9 @@ class RequestCorrectionApi(ApplicationActionApi):
     permission = permissions.can_take_in
     input_serializer = s.CorrectionInputSerializer
 
-    @action_schema("One-time correction notice (一次性告知补正)", s.CorrectionInputSerializer,
-                   "Lists every material to correct. A further notice needs `violation_reason` and is recorded "
-                   "as a breach of the one-time-notice rule.")
+    @action_schema(gettext_lazy("One-time correction notice (一次性告知补正)"), s.CorrectionInputSerializer,
+                   gettext_lazy("Lists every material to correct. A further notice needs `violation_reason` and is "
+                                "recorded as a breach of the one-time-notice rule."))
     def post(self, request, pk):
         return super().post(request, pk)
 
@@ -171,7 +177,8 @@ class RequestCorrectionApi(ApplicationActionApi):
 class ResubmitApi(ApplicationActionApi):
     permission = permissions.can_resubmit
 
-    @action_schema("Resubmit after correction", description="A new 5-working-day intake period starts today.")
+    @action_schema(gettext_lazy("Resubmit after correction"),
+                   description=gettext_lazy("A new 5-working-day intake period starts today."))
     def post(self, request, pk):
         return super().post(request, pk)
 
@@ -191,8 +198,8 @@ class StepActionApi(ApplicationActionApi):
 class ApproveStepApi(StepActionApi):
     input_serializer = s.CommentInputSerializer
 
-    @action_schema("Approve a step", s.CommentInputSerializer,
-                   "The next step starts; after the last step the application is approved.")
+    @action_schema(gettext_lazy("Approve a step"), s.CommentInputSerializer,
+                   gettext_lazy("The next step starts; after the last step the application is approved."))
     def post(self, request, pk, step_id):
         return super().post(request, pk, step_id=step_id)
 
@@ -204,7 +211,7 @@ class ApproveStepApi(StepActionApi):
 class DenyStepApi(StepActionApi):
     input_serializer = s.ReasonInputSerializer
 
-    @action_schema("Deny (不予许可)", s.ReasonInputSerializer)
+    @action_schema(gettext_lazy("Deny (不予许可)"), s.ReasonInputSerializer)
     def post(self, request, pk, step_id):
         return super().post(request, pk, step_id=step_id)
 
@@ -217,7 +224,7 @@ class SuspendApi(ApplicationActionApi):
     permission = permissions.can_pause_clock
     input_serializer = s.SuspendInputSerializer
 
-    @action_schema("Pause the clock (特别程序)", s.SuspendInputSerializer)
+    @action_schema(gettext_lazy("Pause the clock (特别程序)"), s.SuspendInputSerializer)
     def post(self, request, pk):
         return super().post(request, pk)
 
@@ -228,7 +235,8 @@ class SuspendApi(ApplicationActionApi):
 class ResumeApi(ApplicationActionApi):
     permission = permissions.can_pause_clock
 
-    @action_schema("Resume the clock", description="Due dates move by the working days paused.")
+    @action_schema(gettext_lazy("Resume the clock"),
+                   description=gettext_lazy("Due dates move by the working days paused."))
     def post(self, request, pk):
         return super().post(request, pk)
 
@@ -240,8 +248,8 @@ class ExtendApi(ApplicationActionApi):
     permission = permissions.can_extend
     input_serializer = s.ExtendInputSerializer
 
-    @action_schema("Extend the time limit (延期)", s.ExtendInputSerializer,
-                   "A manager's decision, once per application, with a reason told to the applicant.")
+    @action_schema(gettext_lazy("Extend the time limit (延期)"), s.ExtendInputSerializer,
+                   gettext_lazy("A manager's decision, once per application, with a reason told to the applicant."))
     def post(self, request, pk):
         return super().post(request, pk)
 
@@ -253,8 +261,8 @@ class DeliverApi(ApplicationActionApi):
     permission = permissions.can_deliver
     input_serializer = s.DeliverInputSerializer
 
-    @action_schema("Deliver the result (送达)", s.DeliverInputSerializer,
-                   "Collection at a window records a visit; mail needs the waybill number.")
+    @action_schema(gettext_lazy("Deliver the result (送达)"), s.DeliverInputSerializer,
+                   gettext_lazy("Collection at a window records a visit; mail needs the waybill number."))
     def post(self, request, pk):
         return super().post(request, pk)
 
@@ -267,7 +275,7 @@ class WithdrawApi(ApplicationActionApi):
     permission = permissions.can_withdraw
     input_serializer = s.WithdrawInputSerializer
 
-    @action_schema("Withdraw (撤回)", s.WithdrawInputSerializer)
+    @action_schema(gettext_lazy("Withdraw (撤回)"), s.WithdrawInputSerializer)
     def post(self, request, pk):
         return super().post(request, pk)
 
@@ -281,13 +289,13 @@ class VisitsApi(ApplicationActionApi):
     input_serializer = s.VisitInputSerializer
     success_status = status.HTTP_201_CREATED
 
-    @extend_schema(summary="Visits of an application (跑动)", tags=TAG,
+    @extend_schema(summary=gettext_lazy("Visits of an application (跑动)"), tags=TAG,
                    responses={200: s.VisitOutputSerializer(many=True)})
     def get(self, request, pk):
         application = self.get_application(pk)
         return Response(s.VisitOutputSerializer(application.visits.all(), many=True).data)
 
-    @extend_schema(summary="Record a visit", tags=TAG, request=s.VisitInputSerializer,
+    @extend_schema(summary=gettext_lazy("Record a visit"), tags=TAG, request=s.VisitInputSerializer,
                    responses={201: s.ApplicationDetailOutputSerializer})
     def post(self, request, pk):
         return super().post(request, pk)
@@ -308,10 +316,11 @@ class MaterialUploadApi(ApplicationActionApi):
     parser_classes = [MultiPartParser, FormParser]
     success_status = status.HTTP_201_CREATED
 
-    @extend_schema(summary="Upload a material", tags=TAG,
+    @extend_schema(summary=gettext_lazy("Upload a material"), tags=TAG,
                    request={"multipart/form-data": s.MaterialUploadInputSerializer},
                    responses={201: s.ApplicationDetailOutputSerializer},
-                   description="PDF, JPEG or PNG, checked by content; at most UPLOAD_MAX_BYTES (20 MB) → 413.")
+                   description=gettext_lazy(
+                       "PDF, JPEG or PNG, checked by content; at most UPLOAD_MAX_BYTES (20 MB) → 413."))
     def post(self, request, pk):
         # Refuse an oversized body before reading it (the citizen with a 200 MB photo).
         length = int(request.META.get("CONTENT_LENGTH") or 0)
@@ -325,7 +334,7 @@ class MaterialUploadApi(ApplicationActionApi):
 
 
 class MaterialDownloadApi(ApplicationApiMixin, APIView):
-    @extend_schema(summary="Download an uploaded material", tags=TAG,
+    @extend_schema(summary=gettext_lazy("Download an uploaded material"), tags=TAG,
                    responses={(200, "application/octet-stream"): bytes})
     def get(self, request, pk, material_pk):
         application = self.get_application(pk)
@@ -345,8 +354,9 @@ class TrackApi(APIView):
     authentication_classes = []
     throttle_classes = [TrackThrottle]
 
-    @extend_schema(summary="Track an application (public)", tags=["public"], auth=[],
-                   parameters=[OpenApiParameter("code", str, required=True, description="Verification code.")],
+    @extend_schema(summary=gettext_lazy("Track an application (public)"), tags=["public"], auth=[],
+                   parameters=[OpenApiParameter("code", str, required=True,
+                                                description=gettext_lazy("Verification code."))],
                    responses={200: s.TrackOutputSerializer})
     def get(self, request, tracking_number):
         code = request.query_params.get("code", "").strip().upper()
@@ -357,9 +367,10 @@ class TrackApi(APIView):
 
 
 class NoticeApi(ApplicationApiMixin, APIView):
-    @extend_schema(summary="A written notice as PDF", tags=TAG, responses={(200, "application/pdf"): bytes},
-                   description="`kind` is one of `acceptance`, `refusal`, `correction`, `denial`, as listed in "
-                               "the application's `notices`.")
+    @extend_schema(summary=gettext_lazy("A written notice as PDF"), tags=TAG,
+                   responses={(200, "application/pdf"): bytes},
+                   description=gettext_lazy("`kind` is one of `acceptance`, `refusal`, `correction`, `denial`, as "
+                                            "listed in the application's `notices`."))
     def get(self, request, pk, kind):
         application = self.get_application(pk)
         if kind not in notices.available_notices(application):

@@ -1,5 +1,6 @@
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.generics import ListAPIView
@@ -35,14 +36,14 @@ class NotificationListApi(ListAPIView):
             qs = qs.filter(read_at__isnull=True)
         return qs
 
-    @extend_schema(summary="My notifications (in the app)", tags=["notifications"],
-                   parameters=[OpenApiParameter("unread", bool, description="Only unread ones.")])
+    @extend_schema(summary=gettext_lazy("My notifications (in the app)"), tags=["notifications"],
+                   parameters=[OpenApiParameter("unread", bool, description=gettext_lazy("Only unread ones."))])
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
 
 
 class NotificationReadApi(APIView):
-    @extend_schema(summary="Mark a notification read", tags=["notifications"], request=None,
+    @extend_schema(summary=gettext_lazy("Mark a notification read"), tags=["notifications"], request=None,
                    responses={200: NotificationOutputSerializer})
     def post(self, request, pk):
         notification = get_object_or_404(my_notifications(request.user), pk=pk)

@@ -1,6 +1,7 @@
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
@@ -47,16 +48,17 @@ class AlertListApi(ListAPIView):
         acknowledged = {"true": True, "1": True, "false": False, "0": False}.get(params.get("acknowledged", ""))
         return selectors.alert_list(self.request.user, level=level, acknowledged=acknowledged)
 
-    @extend_schema(summary="Alerts (预警与超时)", tags=["supervision"], parameters=[
+    @extend_schema(summary=gettext_lazy("Alerts (预警与超时)"), tags=["supervision"], parameters=[
         OpenApiParameter("level", enum=AlertLevel.values),
         OpenApiParameter("acknowledged", bool)],
-        description="Scoped like applications: staff see the alerts of the applications they may see.")
+        description=gettext_lazy(
+            "Scoped like applications: staff see the alerts of the applications they may see."))
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
 
 
 class AlertAcknowledgeApi(APIView):
-    @extend_schema(summary="Acknowledge an alert", tags=["supervision"], request=None,
+    @extend_schema(summary=gettext_lazy("Acknowledge an alert"), tags=["supervision"], request=None,
                    responses={200: AlertOutputSerializer})
     def post(self, request, pk):
         _staff_only(request.user)

@@ -1,4 +1,5 @@
 from django.core.management.base import BaseCommand
+from django.utils.translation import gettext as _
 
 from apps.catalog.models import Department, Hall, ServiceItem, Window
 from apps.demo.data import DEMO_PASSWORD
@@ -6,14 +7,20 @@ from apps.demo.services import seed_demo
 
 
 class Command(BaseCommand):
-    help = "Load the demo district (catalogue, halls, windows, one account per role). Safe to run again."
+    @property
+    def help(self):  # argparse needs a real string, in the language active when the parser is made
+        return _("Load the demo district (catalogue, halls, windows, one account per role). Safe to run again.")
 
     def handle(self, *args, **options):
         created = seed_demo()
         self.stdout.write(
-            f"demo data: {created['items']} service items, {len(created['users'])} accounts and "
-            f"{created['applications']} applications created; "
-            f"now {ServiceItem.objects.count()} items, {Department.objects.count()} departments, "
-            f"{Hall.objects.count()} halls, {Window.objects.count()} windows.")
+            _("demo data: %(new_items)s service items, %(new_accounts)s accounts and %(new_applications)s "
+              "applications created; now %(items)s items, %(departments)s departments, %(halls)s halls, "
+              "%(windows)s windows.")
+            % {"new_items": created["items"], "new_accounts": len(created["users"]),
+               "new_applications": created["applications"], "items": ServiceItem.objects.count(),
+               "departments": Department.objects.count(), "halls": Hall.objects.count(),
+               "windows": Window.objects.count()})
         if created["users"]:
-            self.stdout.write(f"accounts {', '.join(created['users'])} use the password {DEMO_PASSWORD}")
+            self.stdout.write(_("accounts %(usernames)s use the password %(password)s")
+                              % {"usernames": ", ".join(created["users"]), "password": DEMO_PASSWORD})

@@ -2,6 +2,7 @@ from datetime import datetime
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from apps.supervision.services import run_supervision
 
@@ -10,19 +11,24 @@ def moment(value: str) -> datetime:
     try:
         parsed = datetime.fromisoformat(value)
     except ValueError:
-        raise CommandError(f"--now {value!r} is not an ISO 8601 time, e.g. 2026-12-01T09:00:00+08:00")
+        raise CommandError(_("--now %(value)s is not an ISO 8601 time, e.g. 2026-12-01T09:00:00+08:00")
+                           % {"value": repr(value)})
     return parsed if timezone.is_aware(parsed) else timezone.make_aware(parsed)
 
 
 class Command(BaseCommand):
-    help = "Run every supervision job once (deadline flags, deemed acceptance, late deliveries, reminders)."
+    @property
+    def help(self):  # argparse needs a real string, in the language active when the parser is made
+        return _("Run every supervision job once (deadline flags, deemed acceptance, late deliveries, reminders).")
 
     def add_arguments(self, parser):
         parser.add_argument("--now", type=moment, default=None,
-                            help="Evaluate the rules as of this moment (ISO 8601; without an offset, Asia/Shanghai).")
+                            help=_("Evaluate the rules as of this moment (ISO 8601; without an offset, "
+                                   "Asia/Shanghai)."))
 
     def handle(self, *args, now=None, **options):
         now = now or timezone.now()
-        self.stdout.write(f"supervision as of {timezone.localtime(now):%Y-%m-%d %H:%M:%S%z}")
+        self.stdout.write(_("supervision as of %(moment)s")
+                          % {"moment": f"{timezone.localtime(now):%Y-%m-%d %H:%M:%S%z}"})
         for line in run_supervision(now=now).lines():
             self.stdout.write(f"  {line}")

@@ -20,11 +20,13 @@ MESSAGES = {
 
 
 class Command(BaseCommand):
-    help = "Load the holiday arrangements the chinesecalendar package knows into the working-day calendar."
+    @property
+    def help(self):  # argparse needs a real string, in the language active when the parser is made
+        return _("Load the holiday arrangements the chinesecalendar package knows into the working-day calendar.")
 
     def add_arguments(self, parser):
         parser.add_argument("--year", dest="years", type=int, action="append", metavar="YEAR",
-                            help="Only this year (repeat for several). Default: every year the package knows.")
+                            help=_("Only this year (repeat for several). Default: every year the package knows."))
 
     def handle(self, *args, years=None, **options):
         try:
