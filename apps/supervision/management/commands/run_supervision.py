@@ -1,6 +1,7 @@
+import argparse
 from datetime import datetime
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -11,8 +12,9 @@ def moment(value: str) -> datetime:
     try:
         parsed = datetime.fromisoformat(value)
     except ValueError:
-        raise CommandError(_("--now %(value)s is not an ISO 8601 time, e.g. 2026-12-01T09:00:00+08:00")
-                           % {"value": repr(value)})
+        # argparse turns this into a one-line usage error (exit status 2), not a traceback.
+        raise argparse.ArgumentTypeError(_("%(value)s is not an ISO 8601 time, e.g. 2026-12-01T09:00:00+08:00")
+                                         % {"value": repr(value)})
     return parsed if timezone.is_aware(parsed) else timezone.make_aware(parsed)
 
 
