@@ -92,11 +92,11 @@ class Application(models.Model):
     # Precomputed for the supervision sweep (one indexed UPDATE): yellow from warning_at, red from due_at.
     warning_at = models.DateTimeField(_("warning from"), null=True, blank=True)
     due_at = models.DateTimeField(_("overdue from"), null=True, blank=True)
-    flagged_at = models.DateTimeField(_("flagged at"), null=True, blank=True)
+    flagged_at = models.DateTimeField(_("flagged at"), null=True, blank=True, db_index=True)
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     # 送达时限 (art. 44): the result is delivered within 10 working days of the decision.
     delivery_due_at = models.DateTimeField(_("deliver by"), null=True, blank=True)
-    delivery_flagged_at = models.DateTimeField(_("delivery flagged late at"), null=True, blank=True)
+    delivery_flagged_at = models.DateTimeField(_("delivery flagged late at"), null=True, blank=True, db_index=True)
     delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
     decision_reason = models.TextField(_("reason for refusal or denial"), blank=True)
     delivery_reference = models.CharField(_("delivery reference"), max_length=100, blank=True)
@@ -164,11 +164,14 @@ class StepStatus(models.TextChoices):
 class Step(models.Model):
     """审批环节 of one application, created from its item version's steps at acceptance."""
 
-    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="steps")
+    # No index of its own: (application, order) below serves lookups by application, and every index
+    # is one more write when the sweep flags a step.
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="steps", db_index=False)
     order = models.PositiveSmallIntegerField(_("order"))
     name = models.CharField(_("name"), max_length=100)
+    # Indexed with status below (the inboxes), not on its own.
     department = models.ForeignKey(Department, verbose_name=_("department"), on_delete=models.PROTECT,
-                                   related_name="steps")
+                                   related_name="steps", db_index=False)
     role = models.CharField(_("handling role"), max_length=16, default="approver")
     assignee = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("assignee"), null=True, blank=True,
                                  on_delete=models.PROTECT, related_name="assigned_steps")
@@ -183,7 +186,7 @@ class Step(models.Model):
     suspended = models.BooleanField(_("clock paused"), default=False)
     warning_at = models.DateTimeField(_("warning from"), null=True, blank=True)
     due_at = models.DateTimeField(_("overdue from"), null=True, blank=True)
-    flagged_at = models.DateTimeField(_("flagged at"), null=True, blank=True)
+    flagged_at = models.DateTimeField(_("flagged at"), null=True, blank=True, db_index=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
     finished_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                                     related_name="+")

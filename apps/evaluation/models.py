@@ -56,6 +56,7 @@ class Rectification(models.Model):
     warning_at = models.DateTimeField(_("warning from"))
     due_at = models.DateTimeField(_("overdue from"))
     flag = models.CharField(_("flag"), max_length=16, default="normal")
+    flagged_at = models.DateTimeField(_("flagged at"), null=True, blank=True, db_index=True)
     answer = models.TextField(_("answer"), blank=True)
     answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
     answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
