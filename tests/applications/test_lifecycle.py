@@ -84,3 +84,16 @@ def test_events_are_append_only(as_user, citizen, item):
         event.save()
     with pytest.raises(ValueError):
         event.delete()
+
+
+def test_online_application_collected_at_a_window_is_one_visit_within_the_limit(as_user, citizen, clerk,
+                                                                               approver, item):
+    created = apply_online(as_user(citizen), item, delivery="window")
+    post(as_user(clerk), created["id"], "accept")
+    for _ in range(2):
+        step = active_step(as_user(approver).get(url(created["id"])).json())
+        post(as_user(approver), created["id"], f"steps/{step['id']}/approve")
+    delivered = post(as_user(clerk), created["id"], "deliver", {"method": "window"}).json()
+    assert delivered["visits_count"] == 1
+    assert delivered["visits"][0]["purpose"] == "collect"
+    assert delivered["visits_within_limit"] is True   # 最多跑一次
