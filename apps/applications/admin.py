@@ -3,18 +3,9 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.admin import ReadOnlyInline
+
 from .models import Application, CorrectionNotice, Event, Step, Visit
-
-
-class ReadOnlyInline(admin.TabularInline):
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 class StepInline(ReadOnlyInline):

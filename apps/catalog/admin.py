@@ -18,6 +18,8 @@ from django.utils.html import format_html, format_html_join
 from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.admin import ReadOnlyInline
+
 from .models import (
     BaselineStep,
     Department,
@@ -216,19 +218,6 @@ def _version_state(version: ItemVersion) -> str:
         return _("published %(at)s, not used by any application yet") % {"at": published}
     frozen = date_format(localtime(version.frozen_at), "DATETIME_FORMAT")
     return _("published %(at)s, frozen since %(frozen)s") % {"at": published, "frozen": frozen}
-
-
-class ReadOnlyInline(admin.TabularInline):
-    """A published version's rows, shown as they were published."""
-
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 class VersionMaterialInline(ReadOnlyInline):
