@@ -111,14 +111,14 @@ def _publish_locked(item: ServiceItem) -> ItemVersion:
 def use_current_version(*, item: ServiceItem) -> ItemVersion:
     """The version a new application is bound to; from now on it never changes.
 
-    Called inside the caller's transaction so that freezing and the application
-    that caused it commit together.
+    Called inside the caller's transaction so that freezing and the application that
+    caused it commit together. Nothing is locked once the version is frozen (the usual
+    case), so applications for the same item never wait on each other; only the first
+    use takes the version's row, which is what `publish_item` checks under its lock.
     """
-    item = ServiceItem.objects.select_for_update().get(pk=item.pk)
-    if item.current_version_id is None or not item.active:
+    current = (ServiceItem.objects.filter(pk=item.pk, active=True)
+               .values_list("current_version_id", flat=True).first())
+    if current is None:
         raise ValidationError(_("This service item is not open for applications."))
-    version = ItemVersion.objects.select_for_update().get(pk=item.current_version_id)
-    if version.frozen_at is None:
-        version.frozen_at = timezone.now()
-        version.save(update_fields=["frozen_at"])
-    return version
+    ItemVersion.objects.filter(pk=current, frozen_at__isnull=True).update(frozen_at=timezone.now())
+    return ItemVersion.objects.get(pk=current)
