@@ -1,6 +1,10 @@
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, register_converter
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from apps.core.converters import IdConverter
+
+register_converter(IdConverter, "id")
 
 api_v1 = [
     path("", include("apps.accounts.api.urls")),

@@ -108,3 +108,11 @@ def test_clerk_applicant_id_number_is_checked(as_user, clerk, item):
         "applicant": {"name": "王五", "id_number": "110105194912310021", "phone": "13912345678"}}, format="json")
     assert response.status_code == 400
     assert "id_number" in response.json()["applicant"]
+
+
+def test_ids_too_large_for_the_database_are_404_not_500(as_user, citizen, clerk, item):
+    huge = "9" * 25
+    app = apply_online(as_user(citizen), item)
+    assert as_user(citizen).get(f"/api/v1/applications/{huge}/").status_code == 404
+    assert as_user(clerk).post(f"/api/v1/applications/{app['id']}/steps/{huge}/approve/").status_code == 404
+    assert as_user(clerk).post(f"/api/v1/alerts/{huge}/acknowledge/").status_code == 404

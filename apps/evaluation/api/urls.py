@@ -2,4 +2,4 @@ from django.urls import path
 
 from .views import RatingApi
 
-urlpatterns = [path("applications/<int:pk>/rating/", RatingApi.as_view(), name="application-rating")]
+urlpatterns = [path("applications/<id:pk>/rating/", RatingApi.as_view(), name="application-rating")]

@@ -4,5 +4,5 @@ from .views import NotificationListApi, NotificationReadApi
 
 urlpatterns = [
     path("notifications/", NotificationListApi.as_view(), name="notification-list"),
-    path("notifications/<int:pk>/read/", NotificationReadApi.as_view(), name="notification-read"),
+    path("notifications/<id:pk>/read/", NotificationReadApi.as_view(), name="notification-read"),
 ]

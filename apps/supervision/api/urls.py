@@ -4,5 +4,5 @@ from .views import AlertAcknowledgeApi, AlertListApi
 
 urlpatterns = [
     path("alerts/", AlertListApi.as_view(), name="alert-list"),
-    path("alerts/<int:pk>/acknowledge/", AlertAcknowledgeApi.as_view(), name="alert-acknowledge"),
+    path("alerts/<id:pk>/acknowledge/", AlertAcknowledgeApi.as_view(), name="alert-acknowledge"),
 ]
