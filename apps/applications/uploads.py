@@ -14,6 +14,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from apps.core.middleware import too_large_message
+
 # magic bytes -> (content type, extension)
 SIGNATURES = [
     (b"%PDF-", "application/pdf", "pdf"),
@@ -26,7 +28,7 @@ class UploadTooLarge(Exception):
     """413 at the API."""
 
     def __init__(self, limit: int):
-        super().__init__(_("The file is larger than the %(mb)s MB allowed.") % {"mb": limit // (1024 * 1024)})
+        super().__init__(too_large_message(limit))
         self.limit = limit
 
 

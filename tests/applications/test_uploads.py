@@ -90,3 +90,17 @@ def test_no_uploads_after_acceptance(as_user, citizen, clerk, app_and_material):
     app, material = app_and_material
     as_user(clerk).post(url(app["id"], "accept"))
     assert upload(as_user(citizen), app, material, "late.pdf", PDF).status_code == 409
+
+
+def test_a_huge_body_is_refused_from_its_length_before_anything_reads_it(as_user, citizen, app_and_material,
+                                                                         settings):
+    """Even a signed-in browser session (whose CSRF check would parse the body) gets 413 at once."""
+    from django.test import Client
+    app, _material = app_and_material
+    settings.UPLOAD_MAX_BYTES = 1024
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(citizen)
+    response = client.generic("POST", url(app["id"], "materials"), data=b"x" * 10,
+                              content_type="multipart/form-data; boundary=x", CONTENT_LENGTH=str(200 * 1024 * 1024))
+    assert response.status_code == 413
+    assert "MB" in response.json()["detail"]
