@@ -1,15 +1,25 @@
 """Entering a year in the calendar recomputes every provisional deadline by itself."""
 
+import logging
 from datetime import date
 
 from django.dispatch import receiver
 
 from apps.workdays.signals import calendar_changed
 
-from .services import refresh_deadlines
+from . import services, tasks
+
+logger = logging.getLogger(__name__)
 
 
 @receiver(calendar_changed, dispatch_uid="applications.refresh_deadlines")
 def recompute_deadlines(sender, years, **kwargs):
-    if years:
-        refresh_deadlines(since=date(min(years), 1, 1))
+    """In a Celery task, so the administrator's save does not wait for thousands of applications."""
+    if not years:
+        return
+    since = date(min(years), 1, 1)
+    try:
+        tasks.refresh_deadlines.delay(since.isoformat())
+    except Exception:  # no broker reachable: do it here rather than leave the deadlines stale
+        logger.warning("could not queue refresh_deadlines; recomputing in the request", exc_info=True)
+        services.refresh_deadlines(since=since)
