@@ -42,6 +42,18 @@ def _text(application: Application, action: str) -> tuple[str, str]:
     return subjects[action], bodies[action] % context
 
 
+def tell_assignee(application: Application, step, assignee) -> None:
+    """分派: the person a step was given to hears of it in the app."""
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = _("A step was assigned to you: %(no)s") % {"no": application.tracking_number}
+        body = _("%(item)s (%(no)s), step “%(step)s”, due by %(due)s.") % {
+            "item": application.item_version.name, "no": application.tracking_number, "step": step.name,
+            "due": step.due_date or "—"}
+    notify(users=[assignee], topic="step_assigned", subject=subject, body=body,
+           dedupe_key=f"application:{application.pk}:{application.event_count}:assigned",
+           link=f"/api/v1/applications/{application.pk}/")
+
+
 def remind_applicant(application: Application) -> None:
     """The one reminder of an open correction notice (sent by the supervision job)."""
     tell_applicant(application, "correction_reminder")

@@ -35,13 +35,22 @@ def can_resubmit(user, application: Application) -> bool:
     return _is_applicant(user, application) or (user.role == Role.CLERK and application.applicant_id is None)
 
 
-def can_act_on_step(user, application: Application, step: Step | None) -> bool:
-    """The step's handler: an approver of its department (or the manager, for a manager's step)."""
-    if step is None:
-        return user.role in {Role.APPROVER, Role.MANAGER}
+def can_act_on_step(user, application: Application, step: Step) -> bool:
+    """The step's handler: its assignee, or else an approver of its department (the manager, for a manager's
+    step)."""
     if step.assignee_id is not None:
         return step.assignee_id == user.pk
     return user.role == step.role and user.department_id == step.department_id
+
+
+def can_assign_step(user, application: Application, step: Step, assignee) -> bool:
+    """分派: a manager of the step's department (or of the district) assigns anyone; an approver takes an
+    unassigned step of their department for themself, or gives it back."""
+    if user.role == Role.MANAGER:
+        return user.department_id in {None, step.department_id}
+    if user.role == Role.APPROVER and user.department_id == step.department_id:
+        return step.assignee_id in {None, user.pk} and (assignee is None or assignee.pk == user.pk)
+    return False
 
 
 def can_pause_clock(user, application: Application) -> bool:

@@ -65,10 +65,25 @@ def application_detail(user, pk) -> QuerySet[Application]:
                 "visits__hall", "visits__window", "correction_notices", "suspensions", "extensions"))
 
 
-def step_inbox(user) -> QuerySet[Step]:
-    """An approver's (or department manager's) steps in progress, oldest due first."""
-    return (Step.objects.filter(status=StepStatus.ACTIVE, department_id=user.department_id)
-            .select_related("application", "application__service_item").order_by("due_date", "id"))
+def step_inbox(user, *, flag: str | None = None, mine: bool = False) -> QuerySet[Step]:
+    """待办: the steps in progress an approver or manager works on, the most urgent first.
+
+    An approver's are their department's (assigned to them or to nobody); a department manager's,
+    all of the department's; a district manager's, every department's.
+    """
+    qs = Step.objects.filter(status=StepStatus.ACTIVE)
+    if user.role == Role.APPROVER:
+        qs = qs.filter(department_id=user.department_id).filter(Q(assignee__isnull=True) | Q(assignee=user))
+    elif user.role == Role.MANAGER:
+        qs = qs if user.department_id is None else qs.filter(department_id=user.department_id)
+    else:
+        return qs.none()
+    if mine:
+        qs = qs.filter(assignee=user)
+    if flag:
+        qs = qs.filter(flag=flag)
+    return (qs.select_related("application", "application__item_version", "department", "assignee")
+            .order_by("due_at", "id"))
 
 
 def track(tracking_number: str, code: str) -> Application | None:

@@ -43,6 +43,12 @@ class MaterialUploadInputSerializer(serializers.Serializer):
     file = serializers.FileField(help_text=_("PDF, JPEG or PNG."))
 
 
+class AssignInputSerializer(serializers.Serializer):
+    assignee = serializers.IntegerField(allow_null=True,
+                                        help_text=_("User id of an approver or manager of the step's department; "
+                                                    "null gives the step back to the department."))
+
+
 class ReasonInputSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=2000)
 
@@ -114,6 +120,14 @@ class StepOutputSerializer(serializers.Serializer):
     @extend_schema_field(OpenApiTypes.BOOL)
     def get_due_date_provisional(self, step):
         return clock.provisional(step.due_date)
+
+
+class InboxStepOutputSerializer(StepOutputSerializer):
+    application = serializers.IntegerField(source="application_id")
+    tracking_number = serializers.CharField(source="application.tracking_number")
+    service_item_name = serializers.CharField(source="application.item_version.name")
+    application_due_date = serializers.DateField(source="application.due_date", allow_null=True)
+    suspended = serializers.BooleanField()
 
 
 class UploadedMaterialOutputSerializer(serializers.Serializer):

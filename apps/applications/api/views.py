@@ -1,5 +1,6 @@
 """Thin views: resolve what the caller may see (404), check the rule (403), call one service."""
 
+from django.contrib.auth import get_user_model
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -7,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
-from rest_framework.exceptions import NotFound, PermissionDenied
+from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
 from rest_framework.generics import ListAPIView
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import AllowAny
@@ -20,7 +21,7 @@ from apps.core.api.exceptions import Conflict, PayloadTooLarge
 
 from .. import notices, permissions, selectors, services, uploads
 from ..idempotency import run_idempotent
-from ..models import Application, Status, UploadedMaterial
+from ..models import Application, Flag, Status, Step, UploadedMaterial
 from ..states import TransitionNotAllowed
 from . import serializers as s
 
@@ -186,13 +187,65 @@ class ResubmitApi(ApplicationActionApi):
         services.resubmit_application(application_id=application.pk, actor=request.user, now=timezone.now())
 
 
+def _step(application, step_id):
+    step = next((step for step in application.steps.all() if step.pk == int(step_id)), None)
+    if step is None:
+        raise NotFound(_("No such step in this application."))
+    return step
+
+
 class StepActionApi(ApplicationActionApi):
     def check_rule(self, application, step_id):
-        step = next((step for step in application.steps.all() if step.pk == int(step_id)), None)
-        if step is None:
-            raise NotFound(_("No such step in this application."))
-        if not permissions.can_act_on_step(self.request.user, application, step):
+        if not permissions.can_act_on_step(self.request.user, application, _step(application, step_id)):
             raise PermissionDenied(_("Only the handler of this step may act on it."))
+
+
+class AssignStepApi(ApplicationActionApi):
+    input_serializer = s.AssignInputSerializer
+
+    def check_rule(self, application, step_id):
+        _step(application, step_id)  # the assignee is checked with the body, in act()
+
+    @action_schema(gettext_lazy("Assign a step (分派)"), s.AssignInputSerializer,
+                   gettext_lazy("A manager of the step's department assigns it to one of its approvers or managers; an "
+                     "approver takes an unassigned step for themself (or gives it back with null)."))
+    def post(self, request, pk, step_id):
+        return super().post(request, pk, step_id=step_id)
+
+    def act(self, request, application, data, step_id):
+        assignee = None
+        if data["assignee"] is not None:
+            assignee = get_user_model().objects.filter(pk=data["assignee"]).first()
+            if assignee is None:
+                raise ValidationError({"assignee": [_("No such user.")]})
+        if not permissions.can_assign_step(request.user, application, _step(application, step_id), assignee):
+            raise PermissionDenied(_("A manager assigns steps; an approver may only take one for themself."))
+        services.assign_step(application_id=application.pk, step_id=int(step_id), actor=request.user,
+                             assignee=assignee, now=timezone.now())
+
+
+class StepInboxApi(ListAPIView):
+    """待办: the caller's steps in progress, the most urgent first."""
+
+    serializer_class = s.InboxStepOutputSerializer
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Step.objects.none()
+        params = self.request.query_params
+        flag = params.get("flag")
+        if flag and flag not in Flag.values:
+            raise ValidationError({"flag": [_("Use one of: %(values)s.") % {"values": ", ".join(Flag.values)}]})
+        return selectors.step_inbox(self.request.user, flag=flag, mine=params.get("mine") in {"1", "true"})
+
+    @extend_schema(summary=gettext_lazy("My inbox of steps (待办)"), tags=TAG, parameters=[
+        OpenApiParameter("flag", enum=Flag.values),
+        OpenApiParameter("mine", bool, description=gettext_lazy("Only steps assigned to me."))],
+        description=gettext_lazy("An approver sees the open steps of their department that are unassigned or "
+                                 "assigned to them; a manager all of their department's (a district manager every "
+                                 "department's)."))
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
 
 
 class ApproveStepApi(StepActionApi):

@@ -16,6 +16,7 @@ from .intake import (
 from .results import deliver_application, record_visit
 from .review import (
     approve_step,
+    assign_step,
     deny_step,
     extend_application,
     refresh_deadlines,
@@ -24,7 +25,7 @@ from .review import (
 )
 
 __all__ = [
-    "accept_application", "approve_step", "deem_accept_application", "deliver_application", "deny_step",
+    "accept_application", "approve_step", "assign_step", "deem_accept_application", "deliver_application", "deny_step",
     "extend_application", "record_visit", "refresh_deadlines", "reject_application", "request_correction",
     "resubmit_application", "resume_application", "submit_application", "suspend_application",
     "upload_material", "withdraw_application",

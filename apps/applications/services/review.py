@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .. import clock, states
+from ..messages import tell_assignee
 from ..models import Application, Extension, Flag, Status, Step, StepStatus, Suspension
 from .common import lock, save_transition
 
@@ -44,6 +45,26 @@ def _active_step(application: Application, step_id: int) -> Step:
         raise states.TransitionNotAllowed(
             _("This step is %(status)s, not in progress: someone may have acted on it a moment ago.")
             % {"status": StepStatus(step.status).label}, code="step_not_active")
+    return step
+
+
+def assign_step(*, application_id: int, step_id: int, actor, assignee, now: datetime) -> Step:
+    """分派: give an open step to one person of its department, or back to the department (assignee None)."""
+    with transaction.atomic():
+        application = lock(application_id, "assign_step")
+        step = Step.objects.select_for_update().filter(application=application, pk=step_id).first()
+        if step is None or step.status not in {StepStatus.PENDING, StepStatus.ACTIVE}:
+            raise states.TransitionNotAllowed(_("Only a step not done yet can be assigned."), code="step_done")
+        if assignee is not None and (assignee.department_id != step.department_id
+                                     or assignee.role not in {"approver", "manager"} or not assignee.is_active):
+            raise ValidationError({"assignee": _("Assign the step to an approver or manager of %(department)s.")
+                                   % {"department": step.department.name}})
+        step.assignee = assignee
+        step.save(update_fields=["assignee"])
+        save_transition(application, actor=actor, action="step_assigned", now=now, from_status=application.status,
+                        fields=[], payload={"step": step.order, "assignee": assignee.pk if assignee else None})
+        if assignee is not None and assignee != actor:
+            tell_assignee(application, step, assignee)
     return step
 
 
