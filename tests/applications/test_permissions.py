@@ -55,6 +55,7 @@ ACTIONS = {
     "resume": ({}, {"clerk", "approver"}),
     "rating": ({"score": 5}, {"citizen"}),
     "step-approve": ({}, {"approver"}),
+    "step-assign": ({"assignee": None}, {"approver", "manager", "district_manager"}),
     "step-deny": ({"reason": "不符合条件"}, {"approver"}),
 }
 
