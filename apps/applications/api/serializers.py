@@ -208,13 +208,20 @@ class ApplicantOutputSerializer(serializers.Serializer):
         return mask_phone(application.applicant_phone)
 
 
+class CodeNameSerializer(serializers.Serializer):
+    """A department or a hall, as the catalogue shows it: `{code, name}`."""
+
+    code = serializers.CharField()
+    name = serializers.CharField()
+
+
 class ApplicationListOutputSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     tracking_number = serializers.CharField()
     service_item = ServiceItemRefSerializer(source="*")
     applicant = ApplicantOutputSerializer(source="*")
-    department = serializers.CharField(source="department.code")
-    hall = serializers.CharField(source="hall.code", allow_null=True, default=None)
+    department = CodeNameSerializer()
+    hall = CodeNameSerializer(allow_null=True)
     status = serializers.ChoiceField(choices=Status.choices)
     flag = serializers.ChoiceField(choices=Flag.choices)
     suspended = serializers.BooleanField()
