@@ -166,7 +166,8 @@ REST_FRAMEWORK = {
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "govservice API",
-    "DESCRIPTION": "一窗通办 government service system: service catalogue, applications, supervision.",
+    "DESCRIPTION": _("The REST API of the one-window government services: the service catalogue, applications, "
+                     "supervision. Sign in with POST /api/v1/auth/token/ and send `Authorization: Token <key>`."),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
