@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.core.admin import ReadOnlyInline
 
+from . import clock
 from .models import Application, CorrectionNotice, Event, Step, Visit
 
 
@@ -31,7 +32,7 @@ class EventInline(ReadOnlyInline):
 @admin.register(Application)
 class ApplicationAdmin(admin.ModelAdmin):
     list_display = ("tracking_number", "service_item", "applicant_name", "status", "flag", "suspended",
-                    "submitted_at", "due_date")
+                    "submitted_at", "due")
     list_filter = ("status", "flag", "channel", "department", "hall")
     search_fields = ("tracking_number", "applicant_name", "service_item__code", "service_item__name")
     list_select_related = ("service_item",)
@@ -39,6 +40,14 @@ class ApplicationAdmin(admin.ModelAdmin):
     inlines = [StepInline, VisitInline, CorrectionNoticeInline, EventInline]
     exclude = ("applicant_id_number", "verification_code", "form_data")
     readonly_fields = ("masked_id",)
+
+    @admin.display(description=_("promised due date"), ordering="due_date")
+    def due(self, obj):
+        if obj.due_date is None:
+            return "—"
+        if clock.provisional(obj.due_date):
+            return _("%(date)s (provisional)") % {"date": obj.due_date}
+        return obj.due_date
 
     @admin.display(description=_("ID number"))
     def masked_id(self, obj):

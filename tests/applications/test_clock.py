@@ -114,3 +114,13 @@ def test_a_deadline_in_a_year_not_entered_is_provisional_and_recomputed_when_the
     app = Application.objects.get(pk=app.pk)
     assert app.due_date == date(2027, 1, 15)
     assert provisional(app.due_date) is False
+
+
+def test_the_admin_list_marks_a_provisional_due_date(admin_client, citizen, clerk, department):
+    from tests.factories import ServiceItemFactory
+    long_item = ServiceItemFactory(code="000148003001", department=department, promised_limit_days=20,
+                                   legal_limit_days=20)
+    app = submit(citizen, long_item, at(2026, 12, 15, 10))
+    services.accept_application(application_id=app.pk, actor=clerk, now=at(2026, 12, 15, 11))
+    page = admin_client.get("/admin/applications/application/").content.decode()
+    assert "2027-01-13（暂定）" in page
