@@ -26,6 +26,7 @@ ALLOWED_FROM = {
     "deliver": {Status.APPROVED, Status.DENIED},
     "withdraw": {Status.SUBMITTED, Status.CORRECTION_REQUESTED, Status.ACCEPTED},
     "rate": {Status.DELIVERED, Status.DENIED, Status.REJECTED},
+    "answer_rectification": {Status.DELIVERED, Status.DENIED, Status.REJECTED},
     "record_visit": {Status.SUBMITTED, Status.CORRECTION_REQUESTED, Status.ACCEPTED, Status.APPROVED,
                      Status.DENIED, Status.REJECTED, Status.DELIVERED},
 }
@@ -47,6 +48,7 @@ ACTION_LABELS = {
     "deliver": gettext_lazy("deliver the result"),
     "withdraw": gettext_lazy("withdraw"),
     "rate": gettext_lazy("rate the service"),
+    "answer_rectification": gettext_lazy("answer a rectification"),
     "record_visit": gettext_lazy("record a visit"),
 }
 

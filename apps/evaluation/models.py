@@ -67,5 +67,9 @@ class Rectification(models.Model):
         verbose_name = _("rectification")
         verbose_name_plural = _("rectifications")
         indexes = [models.Index(fields=["status", "due_date"])]
-        constraints = [models.CheckConstraint(condition=Q(flag__in=["normal", "warning", "overdue"]),
-                                              name="rectification_flag_valid")]
+        constraints = [
+            models.CheckConstraint(condition=Q(flag__in=["normal", "warning", "overdue"]),
+                                   name="rectification_flag_valid"),
+            models.CheckConstraint(condition=Q(status="open") | (Q(answered_at__isnull=False) & ~Q(answer="")),
+                                   name="answered_rectification_has_answer"),
+        ]

@@ -2,13 +2,17 @@
 
 from datetime import datetime
 
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from apps.applications import states
 from apps.applications.audit import record_event
 from apps.applications.clock import end_of, local_date, start_of
 from apps.applications.services.common import lock
+from apps.notifications.services import notify
 from apps.workdays.calendar import add_workdays
 
 from .models import Rating, Rectification
@@ -35,3 +39,38 @@ def rate_application(*, application_id: int, rater, score: int, comment: str, no
         record_event(application, actor=rater, action="rated", now=now, from_status=application.status,
                      payload=payload)
     return rating
+
+
+def tell_rater(application, rectification: Rectification) -> None:
+    """回访: the applicant who rated badly hears what the department did."""
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = _("Your rating was followed up: %(no)s") % {"no": application.tracking_number}
+        body = _("%(department)s answered your rating of %(no)s: %(answer)s") % {
+            "department": rectification.department.name, "no": application.tracking_number,
+            "answer": rectification.answer}
+    notify(users=[rectification.rating.rater], topic="rectification_answered", subject=subject, body=body,
+           sms=True, dedupe_key=f"rectification:{rectification.pk}:answered")
+
+
+def answer_rectification(*, rectification_id: int, actor, answer: str, now: datetime) -> Rectification:
+    """整改反馈: the department says what it verified and changed; the rater is told."""
+    if not answer.strip():
+        raise ValidationError({"answer": _("Say what was verified and what was put right.")})
+    with transaction.atomic():
+        application_id = (Rectification.objects.filter(pk=rectification_id)
+                          .values_list("rating__application_id", flat=True).first())
+        if application_id is None:
+            raise Rectification.DoesNotExist
+        application = lock(application_id, "answer_rectification")
+        rectification = Rectification.objects.select_for_update().select_related("rating").get(pk=rectification_id)
+        if rectification.status != Rectification.Status.OPEN:
+            raise states.TransitionNotAllowed(_("This rectification was already answered."),
+                                              code="already_answered")
+        rectification.status, rectification.answer = Rectification.Status.ANSWERED, answer
+        rectification.answered_at, rectification.answered_by = now, actor
+        rectification.save(update_fields=["status", "answer", "answered_at", "answered_by"])
+        record_event(application, actor=actor, action="rectification_answered", now=now,
+                     from_status=application.status,
+                     payload={"rectification": rectification.pk, "late": now >= rectification.due_at})
+        tell_rater(application, rectification)
+    return rectification

@@ -1,7 +1,7 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from ..models import Score
+from ..models import Rectification, Score
 
 
 class RatingInputSerializer(serializers.Serializer):
@@ -15,3 +15,21 @@ class RatingOutputSerializer(serializers.Serializer):
     comment = serializers.CharField()
     created_at = serializers.DateTimeField()
     rectification_due = serializers.DateField(source="rectification.due_date", allow_null=True, default=None)
+
+
+class RectificationOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    application = serializers.IntegerField(source="rating.application_id")
+    tracking_number = serializers.CharField(source="rating.application.tracking_number")
+    score = serializers.IntegerField(source="rating.score")
+    comment = serializers.CharField(source="rating.comment")
+    department = serializers.CharField(source="department.code")
+    status = serializers.ChoiceField(choices=Rectification.Status.choices)
+    flag = serializers.CharField()
+    due_date = serializers.DateField()
+    answer = serializers.CharField()
+    answered_at = serializers.DateTimeField(allow_null=True)
+
+
+class AnswerInputSerializer(serializers.Serializer):
+    answer = serializers.CharField(max_length=4000)

@@ -1,0 +1,24 @@
+from django.db.models import Q, QuerySet
+
+from apps.accounts.models import Role
+
+from .models import Rectification
+
+
+def visible_rectifications(user) -> QuerySet[Rectification]:
+    """A department's staff see its rectifications; a district manager and admins all; a rater their own."""
+    qs = Rectification.objects.select_related("rating__application", "department", "answered_by")
+    if not user.is_authenticated:
+        return qs.none()
+    if user.role == Role.ADMIN or user.is_superuser or (user.role == Role.MANAGER and user.department_id is None):
+        return qs
+    if user.role in {Role.APPROVER, Role.MANAGER}:
+        return qs.filter(department_id=user.department_id)
+    return qs.filter(Q(rating__rater=user))
+
+
+def can_answer(user, rectification: Rectification) -> bool:
+    """The department that handled the case answers (谁办理谁负责)."""
+    if user.role == Role.MANAGER and user.department_id is None:
+        return True
+    return user.role in {Role.APPROVER, Role.MANAGER} and user.department_id == rectification.department_id
