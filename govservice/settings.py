@@ -209,6 +209,8 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 
+# Supervision: a Celery worker sweeps the deadlines as soon as it starts (catching up after an outage).
+SUPERVISION_SWEEP_ON_START = env_bool("SUPERVISION_SWEEP_ON_START", True)
 # Supervision: remind an applicant whose corrections have not arrived after this many working days.
 CORRECTION_REMINDER_WORKDAYS = int(os.environ.get("CORRECTION_REMINDER_WORKDAYS", "3"))
 

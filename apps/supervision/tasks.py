@@ -4,7 +4,11 @@ Tasks acknowledge late (settings): a worker killed half-way leaves the message o
 broker and the next run finishes the work; the jobs themselves duplicate nothing.
 """
 
+import logging
+
 from celery import shared_task
+from celery.signals import worker_ready
+from django.conf import settings
 from django.utils import timezone
 
 from . import services
@@ -37,3 +41,17 @@ def remind_and_follow_up() -> dict:
     counts = {"reminded": services.remind_corrections(now=now), **services.flag_rectifications(now=now)}
     counts["notified"] = notify_new_alerts()
     return counts
+
+
+logger = logging.getLogger(__name__)
+
+
+@worker_ready.connect
+def catch_up_on_start(sender, **kwargs):
+    """A worker that starts (after a deploy or an outage) sweeps at once rather than at beat's next tick."""
+    if not settings.SUPERVISION_SWEEP_ON_START:
+        return
+    try:
+        sweep_deadlines.delay()
+    except Exception:  # the broker went away again: beat's next tick will do it
+        logger.warning("could not queue the start-up sweep", exc_info=True)
