@@ -7,6 +7,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from apps.accounts.identity import mask_phone, validate_id_number
+from apps.core.api.fields import IdField
 
 from .. import clock, states
 from ..models import Channel, DeliveryMethod, Flag, Status, StepStatus, SuspensionKind, VisitPurpose
@@ -39,12 +40,12 @@ class ApplicationCreateInputSerializer(serializers.Serializer):
 
 
 class MaterialUploadInputSerializer(serializers.Serializer):
-    material = serializers.IntegerField(help_text=_("Material id from the service item's materials."))
+    material = IdField(help_text=_("Material id from the service item's materials."))
     file = serializers.FileField(help_text=_("PDF, JPEG or PNG."))
 
 
 class AssignInputSerializer(serializers.Serializer):
-    assignee = serializers.IntegerField(allow_null=True,
+    assignee = IdField(allow_null=True,
                                         help_text=_("User id of an approver or manager of the step's department; "
                                                     "null gives the step back to the department."))
 
@@ -58,7 +59,7 @@ class CommentInputSerializer(serializers.Serializer):
 
 
 class CorrectionItemSerializer(serializers.Serializer):
-    material = serializers.IntegerField()
+    material = IdField()
     problem = serializers.CharField(max_length=500)
 
 
@@ -92,7 +93,7 @@ class WithdrawInputSerializer(serializers.Serializer):
 
 class VisitInputSerializer(serializers.Serializer):
     purpose = serializers.ChoiceField(choices=VisitPurpose.choices)
-    window = serializers.IntegerField(required=False, help_text=_("Window id; defaults to the clerk's own."))
+    window = IdField(required=False, help_text=_("Window id; defaults to the clerk's own."))
 
 
 # ---- output -----------------------------------------------------------------------------------------------

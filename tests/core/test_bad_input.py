@@ -1,0 +1,42 @@
+"""Whatever a client sends, the answer is a clear 4xx, never a 500."""
+
+import pytest
+from django.utils import timezone
+
+from apps.accounts.models import Role
+from apps.applications import services
+from tests.factories import HallFactory, ServiceItemFactory, UserFactory, WindowFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize("body", ["[" * 100_000 + "]" * 100_000, "{", "null", "\x00\x01", '"just a string"'])
+def test_malformed_json_is_a_400(api_client, body):
+    response = api_client.post("/api/v1/auth/token/", data=body, content_type="application/json")
+    assert response.status_code == 400
+
+
+def test_an_unsupported_media_type_is_415(api_client):
+    response = api_client.post("/api/v1/auth/token/", data="<xml/>", content_type="application/xml")
+    assert response.status_code == 415
+
+
+def test_ids_in_a_body_too_large_for_the_database_are_400(as_clerk_and_application):
+    client, app_id = as_clerk_and_application
+    huge = 10**30
+    response = client.post(f"/api/v1/applications/{app_id}/request-correction/",
+                           {"items": [{"material": huge, "problem": "x"}]}, format="json")
+    assert response.status_code == 400
+    assert client.post(f"/api/v1/applications/{app_id}/visits/", {"purpose": "consult", "window": huge},
+                       format="json").status_code == 400
+
+
+@pytest.fixture
+def as_clerk_and_application(api_client):
+    window = WindowFactory(hall=HallFactory(code="QZX"))
+    clerk = UserFactory(username="clerk", role=Role.CLERK, hall=window.hall, window=window, id_number="")
+    citizen = UserFactory(username="citizen")
+    app = services.submit_application(actor=citizen, item=ServiceItemFactory(), channel="online",
+                                      delivery_method="electronic", now=timezone.now())
+    api_client.force_authenticate(clerk)
+    return api_client, app.pk
