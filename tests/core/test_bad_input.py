@@ -40,3 +40,13 @@ def as_clerk_and_application(api_client):
                                       delivery_method="electronic", now=timezone.now())
     api_client.force_authenticate(clerk)
     return api_client, app.pk
+
+
+def test_nul_characters_in_form_data_are_a_400(api_client):
+    citizen = UserFactory(username="citizen-nul")
+    item = ServiceItemFactory()
+    api_client.force_authenticate(citizen)
+    response = api_client.post("/api/v1/applications/", {
+        "service_item": item.code, "channel": "online", "delivery_method": "electronic",
+        "form_data": {"name": "a\u0000b"}}, format="json")
+    assert response.status_code == 400

@@ -1,5 +1,7 @@
 """Translation only: request bodies in, application representations out."""
 
+import json
+
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
@@ -34,8 +36,11 @@ class ApplicationCreateInputSerializer(serializers.Serializer):
     def validate_form_data(self, value):
         if not isinstance(value, dict):
             raise serializers.ValidationError(_("form_data is a JSON object."))
-        if len(str(value)) > 20000:
+        text = json.dumps(value, ensure_ascii=False)
+        if len(text) > 20000:
             raise serializers.ValidationError(_("form_data is too large."))
+        if "\\u0000" in json.dumps(value):  # PostgreSQL cannot store NUL characters in text
+            raise serializers.ValidationError(_("form_data may not contain NUL characters."))
         return value
 
 
