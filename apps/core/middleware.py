@@ -27,3 +27,17 @@ class RequestSizeLimitMiddleware:
         if length > limit + ENVELOPE_BYTES:
             return JsonResponse({"detail": too_large_message(limit)}, status=413)
         return self.get_response(request)
+
+
+class RejectNulCharactersMiddleware:
+    """400 for a NUL character in the path or the query string: no field here may hold one, and PostgreSQL
+    refuses them in text, which would otherwise surface as a server error."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if "\x00" in request.path or any("\x00" in key or any("\x00" in v for v in values)
+                                         for key, values in request.GET.lists()):
+            return JsonResponse({"detail": _("The address contains a NUL character.")}, status=400)
+        return self.get_response(request)

@@ -50,3 +50,14 @@ def test_nul_characters_in_form_data_are_a_400(api_client):
         "service_item": item.code, "channel": "online", "delivery_method": "electronic",
         "form_data": {"name": "a\u0000b"}}, format="json")
     assert response.status_code == 400
+
+
+@pytest.mark.parametrize("path", [
+    "/api/v1/service-items/?search=a%00b", "/api/v1/service-items/?department=%00",
+    "/api/v1/applications/?tracking_number=%00", "/api/v1/applications/?service_item=%00",
+    "/api/v1/applications/?department=%00&status=%00&flag=%00", "/api/v1/track/A%00B/?code=%00",
+    "/api/v1/service-items/%00/",
+])
+def test_nul_characters_in_a_url_never_reach_the_database(api_client, path):
+    api_client.force_authenticate(UserFactory(username="nul-reader"))
+    assert api_client.get(path).status_code == 400
