@@ -12,14 +12,15 @@ def _is_applicant(user, application: Application) -> bool:
     return user.role == Role.CITIZEN and application.applicant_id == user.pk
 
 
-def _clerk_window_takes(user, application: Application) -> bool:
+def window_takes(user, item) -> bool:
     """A dedicated window takes in only its listed items; a comprehensive one takes any."""
     window = user.window
-    return window is None or window.handles(application.service_item)
+    return window is None or window.handles(item)
 
 
-def can_submit(user) -> bool:
-    return user.role in {Role.CITIZEN, Role.CLERK}
+def can_submit(user, item) -> bool:
+    """A citizen for themself; a clerk at a window that takes this item."""
+    return user.role == Role.CITIZEN or (user.role == Role.CLERK and window_takes(user, item))
 
 
 def can_upload(user, application: Application) -> bool:
@@ -28,7 +29,7 @@ def can_upload(user, application: Application) -> bool:
 
 def can_take_in(user, application: Application) -> bool:
     """受理 / 不予受理 / 补正告知: a clerk whose window takes this item."""
-    return user.role == Role.CLERK and _clerk_window_takes(user, application)
+    return user.role == Role.CLERK and window_takes(user, application.service_item)
 
 
 def can_resubmit(user, application: Application) -> bool:

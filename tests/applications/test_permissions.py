@@ -104,3 +104,18 @@ def test_a_clerk_anywhere_takes_in_waiting_applications_but_a_dedicated_window_o
     clerk.save()
     assert as_user(clerk).post(url(app.pk, "accept")).status_code == 403
     assert as_user(other_clerk).post(url(app.pk, "accept")).status_code == 200
+
+
+def test_a_dedicated_window_takes_in_only_its_listed_items(as_user, citizen, clerk, item, hall, department):
+    from tests.factories import ServiceItemFactory, WindowFactory
+    other_item = ServiceItemFactory(code="000900000700", department=department)
+    dedicated = WindowFactory(hall=hall, number="08", kind="dedicated")
+    dedicated.items.set([item])
+    clerk.window = dedicated
+    clerk.save()
+    body = {"channel": "window", "delivery_method": "window",
+            "applicant": {"name": citizen.name, "id_number": citizen.id_number, "phone": citizen.phone}}
+    assert as_user(clerk).post("/api/v1/applications/", {**body, "service_item": item.code},
+                               format="json").status_code == 201
+    assert as_user(clerk).post("/api/v1/applications/", {**body, "service_item": other_item.code},
+                               format="json").status_code == 403

@@ -16,6 +16,7 @@ from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
+from apps.accounts.models import Role
 from apps.catalog.models import ServiceItem, Window
 from apps.core.api.exceptions import Conflict, PayloadTooLarge
 
@@ -77,7 +78,7 @@ class ApplicationListCreateApi(ApplicationApiMixin, ListAPIView):
                                             "application on behalf of the applicant given in `applicant` (this "
                                             "records a visit)."))
     def post(self, request):
-        if not permissions.can_submit(request.user):
+        if request.user.role not in {Role.CITIZEN, Role.CLERK}:
             raise PermissionDenied(_("Only citizens and counter clerks submit applications."))
 
         def act():
@@ -87,6 +88,8 @@ class ApplicationListCreateApi(ApplicationApiMixin, ListAPIView):
             item = ServiceItem.objects.filter(code=fields.pop("service_item"), active=True).first()
             if item is None:
                 raise NotFound(_("No such service item."))
+            if not permissions.can_submit(request.user, item):
+                raise PermissionDenied(_("Your window does not take in this item; a comprehensive window does."))
             application = services.submit_application(actor=request.user, item=item, now=timezone.now(), **fields)
             return self.detail_response(application.pk, status.HTTP_201_CREATED)
 
