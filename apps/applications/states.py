@@ -56,8 +56,6 @@ ACTION_LABELS = {
 NEEDS_RUNNING_CLOCK = {"approve_step", "deny_step", "suspend"}
 NEEDS_PAUSED_CLOCK = {"resume"}
 
-OPEN = {Status.SUBMITTED, Status.CORRECTION_REQUESTED, Status.ACCEPTED}
-DECIDED = {Status.APPROVED, Status.DENIED}
 
 
 class TransitionNotAllowed(Exception):

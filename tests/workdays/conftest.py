@@ -1,15 +1,6 @@
 import pytest
 
-from apps.workdays.calendar import clear_cache
 from apps.workdays.signals import calendar_changed
-
-
-@pytest.fixture(autouse=True)
-def fresh_calendar():
-    """The calendar is cached per process: a test's rolled-back edits must not reach the next test."""
-    clear_cache()
-    yield
-    clear_cache()
 
 
 @pytest.fixture

@@ -1,6 +1,8 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from apps.core.api.serializers import CodeNameSerializer
+
 from ..models import Role
 
 
@@ -22,20 +24,10 @@ class RegisterInputSerializer(serializers.Serializer):
                                    error_messages={"invalid": _("Enter an 11-digit mobile number.")})
 
 
-class DepartmentRefSerializer(serializers.Serializer):
-    code = serializers.CharField()
-    name = serializers.CharField()
-
-
-class HallRefSerializer(serializers.Serializer):
-    code = serializers.CharField()
-    name = serializers.CharField()
-
-
 class MeOutputSerializer(serializers.Serializer):
     username = serializers.CharField()
     name = serializers.CharField()
     role = serializers.ChoiceField(choices=Role.choices)
-    department = DepartmentRefSerializer(allow_null=True)
-    hall = HallRefSerializer(allow_null=True)
+    department = CodeNameSerializer(allow_null=True)
+    hall = CodeNameSerializer(allow_null=True)
     id_number = serializers.CharField(source="masked_id_number", help_text=_("Masked."))

@@ -10,6 +10,7 @@ from rest_framework import serializers
 
 from apps.accounts.identity import mask_phone, validate_id_number
 from apps.core.api.fields import IdField
+from apps.core.api.serializers import CodeNameSerializer
 
 from .. import clock, states
 from ..models import Channel, DeliveryMethod, Flag, Status, StepStatus, SuspensionKind, VisitPurpose
@@ -212,13 +213,6 @@ class ApplicantOutputSerializer(serializers.Serializer):
     @extend_schema_field(OpenApiTypes.STR)
     def get_phone(self, application):
         return mask_phone(application.applicant_phone)
-
-
-class CodeNameSerializer(serializers.Serializer):
-    """A department or a hall, as the catalogue shows it: `{code, name}`."""
-
-    code = serializers.CharField()
-    name = serializers.CharField()
 
 
 class ApplicationListOutputSerializer(serializers.Serializer):

@@ -3,20 +3,16 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from ..models import Department, ItemVersion, VersionMaterial, VersionStep
+from apps.core.api.serializers import CodeNameSerializer
 
-
-class GuideDepartmentSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = Department
-        fields = ["code", "name"]
+from ..models import ItemVersion, VersionMaterial, VersionStep
 
 
 class GuideListSerializer(serializers.ModelSerializer):
     """One row of the public list (API contract)."""
 
     code = serializers.CharField(source="item.code")
-    department = GuideDepartmentSerializer()
+    department = CodeNameSerializer()
 
     class Meta:
         model = ItemVersion
@@ -39,10 +35,10 @@ class GuideStepSerializer(serializers.ModelSerializer):
         model = VersionStep
         fields = ["order", "name", "allotted_days", "department"]
 
-    @extend_schema_field(GuideDepartmentSerializer)
+    @extend_schema_field(CodeNameSerializer)
     def get_department(self, step):
         """A step without a department of its own is handled by the item's responsible department."""
-        return GuideDepartmentSerializer(step.department or step.version.department).data
+        return CodeNameSerializer(step.department or step.version.department).data
 
 
 class GuideDetailSerializer(GuideListSerializer):
