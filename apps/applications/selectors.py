@@ -65,6 +65,11 @@ def application_detail(user, pk) -> QuerySet[Application]:
                 "visits__hall", "visits__window", "correction_notices", "suspensions", "extensions"))
 
 
+def application_for_action(user, pk) -> QuerySet[Application]:
+    """What the permission rules read before an action: the item and the steps, nothing more."""
+    return visible_applications(user).filter(pk=pk).select_related("service_item").prefetch_related("steps")
+
+
 def step_inbox(user, *, flag: str | None = None, mine: bool = False) -> QuerySet[Step]:
     """待办: the steps in progress an approver or manager works on, the most urgent first.
 

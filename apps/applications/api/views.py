@@ -39,8 +39,9 @@ class ApplicationApiMixin:
             exc = PayloadTooLarge(str(exc))
         return super().handle_exception(exc)
 
-    def get_application(self, pk) -> Application:
-        application = selectors.application_detail(self.request.user, pk).first()
+    def get_application(self, pk, *, for_action: bool = False) -> Application:
+        selector = selectors.application_for_action if for_action else selectors.application_detail
+        application = selector(self.request.user, pk).first()
         if application is None:
             raise NotFound(_("No such application."))
         return application
@@ -111,7 +112,7 @@ class ApplicationActionApi(ApplicationApiMixin, APIView):
 
     def post(self, request, pk, **kwargs):
         def act():
-            application = self.get_application(pk)
+            application = self.get_application(pk, for_action=True)
             self.check_rule(application, **kwargs)
             data = {}
             if self.input_serializer is not None:
