@@ -81,3 +81,49 @@ def can_rate(user, application: Application) -> bool:
 
 def can_record_visit(user, application: Application) -> bool:
     return user.role == Role.CLERK
+
+
+def _active_step(application: Application):
+    return next((s for s in application.steps.all() if s.status == StepStatus.ACTIVE), None)
+
+
+def _can_act_on_active_step(user, application: Application) -> bool:
+    step = _active_step(application)
+    return step is not None and can_act_on_step(user, application, step)
+
+
+def _can_assign_active_step(user, application: Application) -> bool:
+    step = _active_step(application)
+    return step is not None and can_assign_step(user, application, step, None)
+
+
+# action of the state table -> the rule that says whether this person may take it.
+# Actions without a rule here (deem_accept, answer_rectification) are never offered on an application.
+RULES = {
+    "accept": can_take_in,
+    "reject": can_take_in,
+    "request_correction": can_take_in,
+    "resubmit": can_resubmit,
+    "upload_material": can_upload,
+    "assign_step": _can_assign_active_step,
+    "approve_step": _can_act_on_active_step,
+    "deny_step": _can_act_on_active_step,
+    "suspend": can_pause_clock,
+    "resume": can_pause_clock,
+    "extend": can_extend,
+    "deliver": can_deliver,
+    "withdraw": can_withdraw,
+    "rate": can_rate,
+    "record_visit": can_record_visit,
+}
+
+
+def allowed_actions(user, application: Application) -> list[str]:
+    """What this person may do to this application now: the state table and the permission rules together.
+
+    The pages draw their buttons from this list, and the API refuses whatever is not in it.
+    """
+    from . import states
+
+    return [action for action in states.ALLOWED_FROM
+            if action in RULES and states.can(application, action) and RULES[action](user, application)]

@@ -85,7 +85,3 @@ def require(application, action: str) -> None:
                                    code="suspended")
     if action in NEEDS_PAUSED_CLOCK and not application.suspended:
         raise TransitionNotAllowed(_("The clock is not paused."), code="not_suspended")
-
-
-def allowed_actions(application) -> list[str]:
-    return [action for action in ALLOWED_FROM if can(application, action)]

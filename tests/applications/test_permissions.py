@@ -119,3 +119,21 @@ def test_a_dedicated_window_takes_in_only_its_listed_items(as_user, citizen, cle
                                format="json").status_code == 201
     assert as_user(clerk).post("/api/v1/applications/", {**body, "service_item": other_item.code},
                                format="json").status_code == 403
+
+
+def test_allowed_actions_are_those_of_the_person_asking(as_user, citizen, clerk, approver, manager, item):
+    """The pages draw their buttons from `allowed_actions`: each person is offered only what they may do."""
+    app = services.submit_application(actor=citizen, item=item, channel="online", delivery_method="electronic",
+                                      now=at(2026, 11, 2, 9))
+    offered = {name: as_user(user).get(url(app.pk)).json()["allowed_actions"]
+               for name, user in {"citizen": citizen, "clerk": clerk}.items()}
+    assert "accept" not in offered["citizen"] and "reject" not in offered["citizen"]
+    assert set(offered["citizen"]) == {"upload_material", "withdraw"}
+    assert {"accept", "reject", "request_correction", "record_visit"} <= set(offered["clerk"])
+    assert "withdraw" not in offered["clerk"]
+
+    app = services.accept_application(application_id=app.pk, actor=clerk, now=at(2026, 11, 2, 10))
+    assert set(as_user(approver).get(url(app.pk)).json()["allowed_actions"]) == {
+        "assign_step", "approve_step", "deny_step", "suspend"}
+    assert set(as_user(manager).get(url(app.pk)).json()["allowed_actions"]) == {"assign_step", "extend"}
+    assert set(as_user(citizen).get(url(app.pk)).json()["allowed_actions"]) == {"withdraw"}

@@ -12,7 +12,7 @@ from apps.accounts.identity import mask_phone, validate_id_number
 from apps.core.api.fields import IdField
 from apps.core.api.serializers import CodeNameSerializer
 
-from .. import clock, states
+from .. import clock, permissions
 from ..models import Channel, DeliveryMethod, Flag, Status, StepStatus, SuspensionKind, VisitPurpose
 from ..notices import available_notices
 
@@ -276,7 +276,7 @@ class ApplicationDetailOutputSerializer(ApplicationListOutputSerializer):
 
     @extend_schema_field(serializers.ListField(child=serializers.CharField()))
     def get_allowed_actions(self, application):
-        return states.allowed_actions(application)
+        return permissions.allowed_actions(self.context["request"].user, application)
 
     @extend_schema_field(serializers.DictField(child=serializers.URLField()))
     def get_notices(self, application):

@@ -48,7 +48,8 @@ class ApplicationApiMixin:
 
     def detail_response(self, pk, status_code=status.HTTP_200_OK) -> Response:
         application = self.get_application(pk)
-        return Response(s.ApplicationDetailOutputSerializer(application).data, status=status_code)
+        return Response(s.ApplicationDetailOutputSerializer(application, context={"request": self.request}).data,
+                        status=status_code)
 
 
 class ApplicationListCreateApi(ApplicationApiMixin, ListAPIView):
