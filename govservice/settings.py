@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "apps.evaluation",
     "apps.supervision",
     "apps.demo",
+    "apps.counter",
 ]
 
 MIDDLEWARE = [
@@ -113,6 +114,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
+
+LOGIN_URL = "login"
+LOGOUT_REDIRECT_URL = "home"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
