@@ -11,11 +11,10 @@ with "now" in one indexed UPDATE.
 """
 
 import math
-from datetime import date, datetime, time, timedelta
-
-from django.utils import timezone
+from datetime import date, datetime
 
 from apps.workdays.calendar import add_workdays, is_provisional, is_workday, workdays_between
+from apps.workdays.days import end_of, local_date, start_of
 
 from .models import Flag
 
@@ -23,20 +22,6 @@ from .models import Flag
 INTAKE_WORKDAYS = 5
 # 送达: the result is delivered within this many working days of the decision (art. 44).
 DELIVERY_WORKDAYS = 10
-
-
-def local_date(moment: datetime) -> date:
-    return timezone.localdate(moment)
-
-
-def start_of(day: date) -> datetime:
-    """00:00 of `day` in the project's time zone."""
-    return datetime.combine(day, time.min, tzinfo=timezone.get_current_timezone())
-
-
-def end_of(day: date) -> datetime:
-    """The first moment after `day`: a limit ending on `day` is overdue from here."""
-    return start_of(day + timedelta(days=1))
 
 
 def receipt_date(moment: datetime) -> date:

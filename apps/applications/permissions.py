@@ -125,5 +125,5 @@ def allowed_actions(user, application: Application) -> list[str]:
     """
     from . import states
 
-    return [action for action in states.ALLOWED_FROM
+    return [action for action in states.TRANSITIONS
             if action in RULES and states.can(application, action) and RULES[action](user, application)]

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from apps.core.errors import TooLarge
 from apps.core.middleware import too_large_message
 
 # magic bytes -> (content type, extension)
@@ -24,7 +25,7 @@ SIGNATURES = [
 ]
 
 
-class UploadTooLarge(Exception):
+class UploadTooLarge(TooLarge):
     """413 at the API."""
 
     def __init__(self, limit: int):

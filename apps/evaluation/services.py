@@ -8,12 +8,11 @@ from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from apps.applications import states
-from apps.applications.audit import record_event
-from apps.applications.clock import end_of, local_date, start_of
-from apps.applications.services.common import lock
+from apps.applications import services as application_services
+from apps.core.errors import Conflict, NotFound
 from apps.notifications.services import notify
 from apps.workdays.calendar import add_workdays
+from apps.workdays.days import end_of, local_date, start_of
 
 from .models import Rating, Rectification
 
@@ -24,9 +23,9 @@ RECTIFICATION_WORKDAYS = 5
 def rate_application(*, application_id: int, rater, score: int, comment: str, now: datetime) -> Rating:
     """One rating per application, after delivery, denial or refusal; a bad one opens a rectification."""
     with transaction.atomic():
-        application = lock(application_id, "rate")
+        application = application_services.lock_for_action(application_id, "rate")
         if Rating.objects.filter(application=application).exists():
-            raise states.TransitionNotAllowed(_("This application was already rated."), code="already_rated")
+            raise Conflict(_("This application was already rated."), code="already_rated")
         rating = Rating.objects.create(application=application, rater=rater, score=score, comment=comment,
                                        created_at=now)
         payload = {"score": score}
@@ -36,8 +35,7 @@ def rate_application(*, application_id: int, rater, score: int, comment: str, no
                 rating=rating, department_id=application.department_id, due_date=due,
                 warning_at=start_of(due), due_at=end_of(due))
             payload["rectification_due"] = rectification.due_date
-        record_event(application, actor=rater, action="rated", now=now, from_status=application.status,
-                     payload=payload)
+        application_services.save_transition(application, actor=rater, now=now, payload=payload)
     return rating
 
 
@@ -60,17 +58,16 @@ def answer_rectification(*, rectification_id: int, actor, answer: str, now: date
         application_id = (Rectification.objects.filter(pk=rectification_id)
                           .values_list("rating__application_id", flat=True).first())
         if application_id is None:
-            raise Rectification.DoesNotExist
-        application = lock(application_id, "answer_rectification")
+            raise NotFound(_("No such rectification."))
+        application = application_services.lock_for_action(application_id, "answer_rectification")
         rectification = Rectification.objects.select_for_update().select_related("rating").get(pk=rectification_id)
         if rectification.status != Rectification.Status.OPEN:
-            raise states.TransitionNotAllowed(_("This rectification was already answered."),
-                                              code="already_answered")
+            raise Conflict(_("This rectification was already answered."), code="already_answered")
         rectification.status, rectification.answer = Rectification.Status.ANSWERED, answer
         rectification.answered_at, rectification.answered_by = now, actor
         rectification.save(update_fields=["status", "answer", "answered_at", "answered_by"])
-        record_event(application, actor=actor, action="rectification_answered", now=now,
-                     from_status=application.status,
-                     payload={"rectification": rectification.pk, "late": now >= rectification.due_at})
+        application_services.save_transition(
+            application, actor=actor, now=now,
+            payload={"rectification": rectification.pk, "late": now >= rectification.due_at})
         tell_rater(application, rectification)
     return rectification

@@ -18,26 +18,17 @@ from rest_framework.views import APIView
 
 from apps.accounts.models import Role
 from apps.catalog.models import ServiceItem, Window
-from apps.core.api.exceptions import Conflict, PayloadTooLarge
 
-from .. import notices, permissions, selectors, services, uploads
+from .. import notices, permissions, selectors, services
 from ..idempotency import run_idempotent
 from ..models import Application, Flag, Status, Step, UploadedMaterial
-from ..states import TransitionNotAllowed
 from . import serializers as s
 
 TAG = ["applications"]
 
 
 class ApplicationApiMixin:
-    """Maps the domain's refusals to HTTP: a disallowed transition is 409, an oversized file 413."""
-
-    def handle_exception(self, exc):
-        if isinstance(exc, TransitionNotAllowed):
-            exc = Conflict(exc.message, code=exc.code)
-        elif isinstance(exc, uploads.UploadTooLarge):
-            exc = PayloadTooLarge(str(exc))
-        return super().handle_exception(exc)
+    """Resolves the application the caller may see (404 otherwise) and answers with its representation."""
 
     def get_application(self, pk, *, for_action: bool = False) -> Application:
         selector = selectors.application_for_action if for_action else selectors.application_detail

@@ -13,6 +13,7 @@ from apps.accounts.models import Role
 from apps.catalog.models import ServiceItem
 from apps.catalog.services import use_current_version
 from apps.workdays.calendar import add_workdays
+from apps.workdays.days import local_date, start_of
 
 from .. import clock, states, uploads
 from ..audit import record_event
@@ -21,22 +22,21 @@ from ..models import (
     Channel,
     CorrectionNotice,
     DeliveryMethod,
-    Status,
     Step,
     StepStatus,
     TrackingCounter,
     UploadedMaterial,
     VisitPurpose,
 )
-from .common import lock, save_transition
+from .common import lock_for_action, save_transition
 from .results import record_window_visit
-from .review import APPLICATION_CLOCK_FIELDS, cancel_open_work, record_decision, start_step
+from .review import cancel_open_work, record_decision, start_step
 
 VERIFICATION_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 
 
 def _tracking_number(prefix: str, now: datetime) -> str:
-    day = clock.local_date(now)
+    day = local_date(now)
     counter, _created = TrackingCounter.objects.select_for_update().get_or_create(prefix=prefix, day=day)
     counter.last += 1
     counter.save(update_fields=["last"])
@@ -97,7 +97,7 @@ def upload_material(*, application_id: int, actor, material_id: int, upload, now
     """A file for one of the item's materials; its type is read from its content, not its name."""
     checked = uploads.check(upload)
     with transaction.atomic():
-        application = lock(application_id, "upload_material")
+        application = lock_for_action(application_id, "upload_material")
         material = application.item_version.materials.filter(pk=material_id).first()
         if material is None:
             raise ValidationError({"material": _("This material is not one the service item asks for.")})
@@ -107,10 +107,9 @@ def upload_material(*, application_id: int, actor, material_id: int, upload, now
         stored.file.save(checked.storage_name, upload, save=False)
         try:
             stored.save()
-            record_event(application, actor=actor, action="material_uploaded", now=now,
-                         from_status=application.status,
-                         payload={"material": material.pk, "name": material.name, "sha256": checked.sha256,
-                                  "size": checked.size})
+            save_transition(application, actor=actor, now=now,
+                            payload={"material": material.pk, "name": material.name, "sha256": checked.sha256,
+                                     "size": checked.size})
         except Exception:
             stored.file.delete(save=False)
             raise
@@ -120,40 +119,32 @@ def upload_material(*, application_id: int, actor, material_id: int, upload, now
 def accept_application(*, application_id: int, actor, now: datetime) -> Application:
     """受理: start the clock and the first approval step; an instant item (即办件) is decided at once."""
     with transaction.atomic():
-        application = lock(application_id, "accept")
-        _start_clock(application, actor=actor, now=now, accepted_on=clock.local_date(now))
+        application = lock_for_action(application_id, "accept")
+        _start_clock(application, actor=actor, now=now, accepted_on=local_date(now))
         if actor is not None and actor.role == Role.CLERK and application.hall_id is None:
             application.hall, application.window = actor.hall, actor.window
-        fields = ["status", "accepted_at", "accepted_on", "hall", "window", "decided_at", "flag",
-                  "delivery_due_at", *APPLICATION_CLOCK_FIELDS]
-        save_transition(application, actor=actor, action="accepted", now=now, from_status=Status.SUBMITTED,
-                        fields=fields, payload={"due_date": application.due_date},
-                        tell="approved" if application.status == Status.APPROVED else "accepted")
+        save_transition(application, actor=actor, now=now, payload={"due_date": application.due_date})
     return application
 
 
 def deem_accept_application(*, application_id: int, now: datetime) -> Application:
     """逾期视为受理: nobody decided within 5 working days, so it is accepted as of its receipt date."""
     with transaction.atomic():
-        application = lock(application_id, "deem_accept")
-        if application.intake_due_on >= clock.local_date(now):
+        application = lock_for_action(application_id, "deem_accept")
+        if application.intake_due_on >= local_date(now):
             raise states.TransitionNotAllowed(_("The 5-working-day intake period has not ended yet."),
                                               code="intake_period_running")
         application.deemed_accepted = True
         _start_clock(application, actor=None, now=now, accepted_on=application.received_on)
-        save_transition(application, actor=None, action="deemed_accepted", now=now, from_status=Status.SUBMITTED,
-                        fields=["status", "accepted_at", "accepted_on", "decided_at", "deemed_accepted", "flag",
-                                "delivery_due_at", *APPLICATION_CLOCK_FIELDS],
+        save_transition(application, actor=None, now=now,
                         payload={"reason": "no decision to accept, refuse or correct within 5 working days of "
                                            "receipt (Administrative Licensing Law art. 32)",
-                                 "received_on": application.received_on, "due_date": application.due_date},
-                        tell="deemed_accepted")
+                                 "received_on": application.received_on, "due_date": application.due_date})
     return application
 
 
 def _start_clock(application: Application, *, actor, now: datetime, accepted_on) -> None:
     version = application.item_version
-    application.status = Status.ACCEPTED
     application.accepted_at, application.accepted_on = now, accepted_on
     clock.set_application_due_dates(application)
     application.flag = clock.flag_at(now, application.warning_at, application.due_at)
@@ -167,7 +158,8 @@ def _start_clock(application: Application, *, actor, now: datetime, accepted_on)
         Step.objects.filter(application=application).update(
             status=StepStatus.APPROVED, started_at=now, started_on=accepted_on, due_date=accepted_on,
             finished_at=now, finished_by=actor)
-        record_decision(application, status=Status.APPROVED, now=now)
+        states.decide(application)
+        record_decision(application, now=now)
     elif steps:
         start_step(steps[0], version=version, now=now, started_on=accepted_on)
 
@@ -177,13 +169,11 @@ def reject_application(*, application_id: int, actor, reason: str, now: datetime
     if not reason.strip():
         raise ValidationError({"reason": _("Say why the application is not accepted.")})
     with transaction.atomic():
-        application = lock(application_id, "reject")
-        application.status, application.decision_reason, application.decided_at = Status.REJECTED, reason, now
+        application = lock_for_action(application_id, "reject")
+        application.decision_reason, application.decided_at = reason, now
         if actor is not None and actor.hall_id and application.hall_id is None:
             application.hall = actor.hall
-        save_transition(application, actor=actor, action="rejected", now=now, from_status=Status.SUBMITTED,
-                        fields=["status", "decision_reason", "decided_at", "hall"], payload={"reason": reason},
-                        tell="rejected")
+        save_transition(application, actor=actor, now=now, payload={"reason": reason})
     return application
 
 
@@ -196,7 +186,7 @@ def request_correction(*, application_id: int, actor, items: list[dict], note: s
     if not items:
         raise ValidationError({"items": _("List every material to correct, each with its problem.")})
     with transaction.atomic():
-        application = lock(application_id, "request_correction")
+        application = lock_for_action(application_id, "request_correction")
         known = dict(application.item_version.materials.values_list("pk", "name"))
         unknown = [item["material"] for item in items if item["material"] not in known]
         if unknown:
@@ -209,43 +199,34 @@ def request_correction(*, application_id: int, actor, items: list[dict], note: s
                 "notice needs a reason and is recorded as a breach of the one-time-notice rule.")})
         notice = CorrectionNotice.objects.create(
             application=application, number=number, note=note, issued_by=actor, issued_at=now,
-            remind_at=clock.start_of(add_workdays(clock.local_date(now), settings.CORRECTION_REMINDER_WORKDAYS)),
+            remind_at=start_of(add_workdays(local_date(now), settings.CORRECTION_REMINDER_WORKDAYS)),
             violation_reason=violation_reason if number > 1 else "",
             items=[{"material": item["material"], "name": known[item["material"]], "problem": item["problem"]}
                    for item in items])
-        application.status = Status.CORRECTION_REQUESTED
         if actor is not None and actor.hall_id and application.hall_id is None:
             application.hall = actor.hall
-        save_transition(application, actor=actor, action="correction_requested", now=now,
-                        from_status=Status.SUBMITTED, fields=["status", "hall"],
+        save_transition(application, actor=actor, now=now,
                         payload={"notice": number, "items": notice.items, "note": note,
-                                 "violation": number > 1, "violation_reason": notice.violation_reason},
-                        tell="correction_requested")
+                                 "violation": number > 1, "violation_reason": notice.violation_reason})
     return notice
 
 
 def resubmit_application(*, application_id: int, actor, now: datetime) -> Application:
     """补正后重新提交: a new 5-working-day intake period starts on the day the corrections arrive."""
     with transaction.atomic():
-        application = lock(application_id, "resubmit")
+        application = lock_for_action(application_id, "resubmit")
         application.correction_notices.filter(answered_at__isnull=True).update(answered_at=now)
-        application.status = Status.SUBMITTED
         application.received_on = clock.receipt_date(now)
         application.intake_due_on = clock.intake_due(application.received_on)
-        save_transition(application, actor=actor, action="resubmitted", now=now,
-                        from_status=Status.CORRECTION_REQUESTED,
-                        fields=["status", "received_on", "intake_due_on"],
-                        payload={"received_on": application.received_on})
+        save_transition(application, actor=actor, now=now, payload={"received_on": application.received_on})
     return application
 
 
 def withdraw_application(*, application_id: int, actor, now: datetime, reason: str = "") -> Application:
     """撤回: the applicant withdraws before a decision; open steps and pauses end."""
     with transaction.atomic():
-        application = lock(application_id, "withdraw")
-        previous = application.status
+        application = lock_for_action(application_id, "withdraw")
         cancel_open_work(application, actor=actor, now=now)
-        application.status, application.suspended = Status.WITHDRAWN, False
-        save_transition(application, actor=actor, action="withdrawn", now=now, from_status=previous,
-                        fields=["status", "suspended"], payload={"reason": reason})
+        application.suspended = False
+        save_transition(application, actor=actor, now=now, payload={"reason": reason})
     return application

@@ -11,8 +11,6 @@ from rest_framework.views import APIView
 from apps.applications import permissions
 from apps.applications.api.views import ApplicationActionApi
 from apps.applications.idempotency import run_idempotent
-from apps.applications.states import TransitionNotAllowed
-from apps.core.api.exceptions import Conflict
 
 from .. import selectors, services
 from ..models import Rectification
@@ -79,11 +77,8 @@ class RectificationAnswerApi(APIView):
                 raise PermissionDenied(_("The department that handled the case answers it."))
             data = AnswerInputSerializer(data=request.data)
             data.is_valid(raise_exception=True)
-            try:
-                services.answer_rectification(rectification_id=rectification.pk, actor=request.user,
-                                              now=timezone.now(), **data.validated_data)
-            except TransitionNotAllowed as exc:
-                raise Conflict(exc.message, code=exc.code)
+            services.answer_rectification(rectification_id=rectification.pk, actor=request.user,
+                                          now=timezone.now(), **data.validated_data)
             return Response(RectificationOutputSerializer(selectors.visible_rectifications(request.user)
                                                           .get(pk=pk)).data)
 
