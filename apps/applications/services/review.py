@@ -56,8 +56,7 @@ def assign_step(*, application_id: int, step_id: int, actor, assignee, now: date
         step = Step.objects.select_for_update().filter(application=application, pk=step_id).first()
         if step is None or step.status not in {StepStatus.PENDING, StepStatus.ACTIVE}:
             raise states.TransitionNotAllowed(_("Only a step not done yet can be assigned."), code="step_done")
-        if assignee is not None and (assignee.department_id != step.department_id
-                                     or assignee.role not in {"approver", "manager"} or not assignee.is_active):
+        if assignee is not None and not assignee.handles_steps_of(step.department_id):
             raise ValidationError({"assignee": _("Assign the step to an approver or manager of %(department)s.")
                                    % {"department": step.department.name}})
         step.assignee = assignee
