@@ -156,7 +156,7 @@ class UploadedMaterialOutputSerializer(serializers.Serializer):
 class EventOutputSerializer(serializers.Serializer):
     seq = serializers.IntegerField()
     at = serializers.DateTimeField()
-    actor = serializers.CharField(source="actor.__str__", allow_null=True, default=None)
+    actor = serializers.CharField(allow_null=True)
     action = serializers.CharField()
     from_status = serializers.CharField()
     to_status = serializers.CharField()

@@ -8,6 +8,7 @@ from .intake import (
     accept_application,
     deem_accept_application,
     reject_application,
+    remind_corrections,
     request_correction,
     resubmit_application,
     submit_application,
@@ -28,6 +29,6 @@ from .review import (
 __all__ = [
     "accept_application", "approve_step", "assign_step", "deem_accept_application", "deliver_application", "deny_step",
     "extend_application", "lock_for_action", "record_visit", "refresh_deadlines", "reject_application",
-    "request_correction", "resubmit_application", "resume_application", "save_transition", "submit_application",
-    "suspend_application", "upload_material", "withdraw_application",
+    "remind_corrections", "request_correction", "resubmit_application", "resume_application", "save_transition",
+    "submit_application", "suspend_application", "upload_material", "withdraw_application",
 ]

@@ -17,11 +17,13 @@ from apps.workdays.days import local_date, start_of
 
 from .. import clock, states, uploads
 from ..audit import record_event
+from ..messages import remind_applicant
 from ..models import (
     Application,
     Channel,
     CorrectionNotice,
     DeliveryMethod,
+    Status,
     Step,
     StepStatus,
     TrackingCounter,
@@ -209,6 +211,20 @@ def request_correction(*, application_id: int, actor, items: list[dict], note: s
                         payload={"notice": number, "items": notice.items, "note": note,
                                  "violation": number > 1, "violation_reason": notice.violation_reason})
     return notice
+
+
+def remind_corrections(*, now: datetime) -> int:
+    """Remind, once, applicants whose corrections have not arrived by the notice's reminder day."""
+    with transaction.atomic():
+        due = (CorrectionNotice.objects.filter(answered_at__isnull=True, reminded_at__isnull=True, remind_at__lte=now,
+                                               application__status=Status.CORRECTION_REQUESTED)
+               .select_for_update(skip_locked=True, of=("self",)))
+        ids = list(due.values_list("pk", flat=True))
+        CorrectionNotice.objects.filter(pk__in=ids).update(reminded_at=now)
+        for application in Application.objects.filter(correction_notices__pk__in=ids).select_related(
+                "item_version", "applicant").distinct():
+            remind_applicant(application)
+    return len(ids)
 
 
 def resubmit_application(*, application_id: int, actor, now: datetime) -> Application:
