@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from apps.applications import law
 from apps.applications import services as application_services
 from apps.core.errors import Conflict, NotFound
 from apps.notifications.services import notify
@@ -15,9 +16,6 @@ from apps.workdays.calendar import add_workdays
 from apps.workdays.days import end_of, local_date, start_of
 
 from .models import Rating, Rectification
-
-# Days the department has to answer a bad rating (整改时限); local practice ranges from 5 to 15.
-RECTIFICATION_WORKDAYS = 5
 
 
 def rate_application(*, application_id: int, rater, score: int, comment: str, now: datetime) -> Rating:
@@ -30,7 +28,7 @@ def rate_application(*, application_id: int, rater, score: int, comment: str, no
                                        created_at=now)
         payload = {"score": score}
         if rating.is_bad:
-            due = add_workdays(local_date(now), RECTIFICATION_WORKDAYS)
+            due = add_workdays(local_date(now), law.RECTIFICATION_WORKDAYS)
             rectification = Rectification.objects.create(
                 rating=rating, department_id=application.department_id, due_date=due,
                 warning_at=start_of(due), due_at=end_of(due))

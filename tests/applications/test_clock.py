@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 from django.core.exceptions import ValidationError
 
-from apps.applications import selectors, services
+from apps.applications import law, selectors, services
 from apps.applications.clock import provisional
 from apps.applications.models import Application, Status, StepStatus
 from apps.applications.states import TransitionNotAllowed
@@ -94,6 +94,19 @@ def test_extension_needs_a_reason_happens_once_and_moves_both_due_dates(citizen,
     assert (app.due_date, app.legal_due_date) == (date(2026, 11, 23), date(2026, 12, 14))
     with pytest.raises(TransitionNotAllowed):
         services.extend_application(application_id=app.pk, actor=manager, days=5, reason="再延", now=at(2026, 11, 4))
+
+
+def test_the_api_refuses_an_extension_longer_than_the_law_allows(as_user, citizen, clerk, manager, item):
+    app = submit(citizen, item, at(2026, 11, 2, 10))
+    services.accept_application(application_id=app.pk, actor=clerk, now=at(2026, 11, 2, 11))
+    extend = f"/api/v1/applications/{app.pk}/extend/"
+    refused = as_user(manager).post(extend, {"days": law.MAX_EXTENSION_WORKDAYS + 1, "reason": "需专家论证"},
+                                    format="json")
+    assert refused.status_code == 400 and "days" in refused.json()
+    assert not app.extensions.exists()
+    allowed = as_user(manager).post(extend, {"days": law.MAX_EXTENSION_WORKDAYS, "reason": "需专家论证"},
+                                    format="json")
+    assert allowed.status_code == 200 and allowed.json()["extension_days"] == 15
 
 
 def test_a_deadline_in_a_year_not_entered_is_provisional_and_recomputed_when_the_year_is_entered(

@@ -12,7 +12,7 @@ from apps.accounts.identity import mask_phone, validate_id_number
 from apps.core.api.fields import IdField
 from apps.core.api.serializers import CodeNameSerializer
 
-from .. import clock, permissions
+from .. import clock, law, permissions
 from ..models import Channel, DeliveryMethod, Flag, Status, StepStatus, SuspensionKind, VisitPurpose
 from ..notices import available_notices
 
@@ -83,7 +83,7 @@ class SuspendInputSerializer(serializers.Serializer):
 
 
 class ExtendInputSerializer(serializers.Serializer):
-    days = serializers.IntegerField(min_value=1, max_value=60)
+    days = serializers.IntegerField(min_value=1, max_value=law.MAX_EXTENSION_WORKDAYS)
     reason = serializers.CharField(max_length=2000)
 
 

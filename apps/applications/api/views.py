@@ -2,6 +2,7 @@
 
 from django.http import FileResponse, HttpResponse
 from django.utils import timezone
+from django.utils.functional import lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
@@ -20,7 +21,7 @@ from apps.catalog.selectors import open_service_item, open_window
 from apps.core.api.views import ActionApi
 from apps.core.idempotency import run_idempotent
 
-from .. import notices, permissions, selectors, services
+from .. import law, notices, permissions, selectors, services
 from ..models import Application, Step
 from . import serializers as s
 
@@ -140,7 +141,8 @@ class RequestCorrectionApi(ApplicationActionApi):
 
 
 @action_schema(gettext_lazy("Resubmit after correction"),
-               description=gettext_lazy("A new 5-working-day intake period starts today."))
+               description=lazy(lambda: _("A new %(days)s-working-day intake period starts today.")
+                                % {"days": law.INTAKE_WORKDAYS}, str)())
 class ResubmitApi(ApplicationActionApi):
     permission = permissions.can_resubmit
 

@@ -3,7 +3,6 @@
 import secrets
 from datetime import datetime
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -15,7 +14,7 @@ from apps.catalog.services import use_current_version
 from apps.workdays.calendar import add_workdays
 from apps.workdays.days import local_date, start_of
 
-from .. import clock, states, uploads
+from .. import clock, law, states, uploads
 from ..audit import record_event
 from ..messages import remind_applicant
 from ..models import (
@@ -134,13 +133,13 @@ def deem_accept_application(*, application_id: int, now: datetime) -> Applicatio
     with transaction.atomic():
         application = lock_for_action(application_id, "deem_accept")
         if application.intake_due_on >= local_date(now):
-            raise states.TransitionNotAllowed(_("The 5-working-day intake period has not ended yet."),
-                                              code="intake_period_running")
+            raise states.TransitionNotAllowed(_("The %(days)s-working-day intake period has not ended yet.")
+                                              % {"days": law.INTAKE_WORKDAYS}, code="intake_period_running")
         application.deemed_accepted = True
         _start_clock(application, actor=None, now=now, accepted_on=application.received_on)
         save_transition(application, actor=None, now=now,
-                        payload={"reason": "no decision to accept, refuse or correct within 5 working days of "
-                                           "receipt (Administrative Licensing Law art. 32)",
+                        payload={"reason": f"no decision to accept, refuse or correct within {law.INTAKE_WORKDAYS} "
+                                           "working days of receipt (Administrative Licensing Law art. 32)",
                                  "received_on": application.received_on, "due_date": application.due_date})
     return application
 
@@ -201,7 +200,7 @@ def request_correction(*, application_id: int, actor, items: list[dict], note: s
                 "notice needs a reason and is recorded as a breach of the one-time-notice rule.")})
         notice = CorrectionNotice.objects.create(
             application=application, number=number, note=note, issued_by=actor, issued_at=now,
-            remind_at=start_of(add_workdays(local_date(now), settings.CORRECTION_REMINDER_WORKDAYS)),
+            remind_at=start_of(add_workdays(local_date(now), law.correction_reminder_workdays())),
             violation_reason=violation_reason if number > 1 else "",
             items=[{"material": item["material"], "name": known[item["material"]], "problem": item["problem"]}
                    for item in items])

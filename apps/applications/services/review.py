@@ -9,15 +9,10 @@ from django.utils.translation import gettext as _
 
 from apps.workdays.days import local_date
 
-from .. import clock, states
+from .. import clock, law, states
 from ..messages import tell_assignee
 from ..models import Application, Extension, Flag, Status, Step, StepStatus, Suspension
 from .common import lock_for_action, save_transition
-
-# 行政许可法 art. 42: the head of the agency may extend the limit once, by up to ten (joint handling: fifteen)
-# working days.
-MAX_EXTENSION_DAYS = 15
-
 
 STEP_CLOCK_FIELDS = ["due_date", "warning_at", "due_at"]
 APPLICATION_CLOCK_FIELDS = ["due_date", "legal_due_date", "warning_at", "due_at"]
@@ -146,15 +141,15 @@ def resume_application(*, application_id: int, actor, now: datetime) -> Applicat
 def extend_application(*, application_id: int, actor, days: int, reason: str, now: datetime) -> Extension:
     """延期 (art. 42): approved by a manager, once, with a reason the applicant is told."""
     errors = {}
-    if not 1 <= days <= MAX_EXTENSION_DAYS:
-        errors["days"] = _("An extension is between 1 and %(max)s working days.") % {"max": MAX_EXTENSION_DAYS}
+    if not 1 <= days <= law.MAX_EXTENSION_WORKDAYS:
+        errors["days"] = _("An extension is between 1 and %(max)s working days.") % {"max": law.MAX_EXTENSION_WORKDAYS}
     if not reason.strip():
         errors["reason"] = _("Say why more time is needed; the applicant is told.")
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
         application = lock_for_action(application_id, "extend")
-        if application.extensions.exists():
+        if application.extensions.count() >= law.EXTENSIONS_ALLOWED:
             raise states.TransitionNotAllowed(_("The time limit of this application was already extended once."),
                                               code="already_extended")
         extension = Extension.objects.create(application=application, days=days, reason=reason,
