@@ -1,6 +1,6 @@
 """Reads: which applications a user may see, inboxes, and the querysets the API serializes."""
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import BooleanField, Case, Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Value, When
 from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
@@ -37,11 +37,16 @@ def visible_applications(user) -> QuerySet[Application]:
     return qs.none()
 
 
+def with_visits(qs: QuerySet[Application]) -> QuerySet[Application]:
+    """跑动: `visits_total` and `visits_within_limit` (最多跑一次: no more visits than the item allows)."""
+    return qs.annotate(visits_total=Count("visits", distinct=True)).annotate(visits_within_limit=Case(
+        When(visits_total__lte=F("item_version__max_visits"), then=Value(True)), default=Value(False),
+        output_field=BooleanField()))
+
+
 def application_list(user) -> QuerySet[Application]:
-    return (visible_applications(user)
-            .select_related("service_item", "item_version", "department", "hall")
-            .annotate(visits_total=Count("visits", distinct=True))
-            .order_by("-submitted_at", "-id"))
+    return with_visits(visible_applications(user).select_related("service_item", "item_version", "department",
+                                                                  "hall")).order_by("-submitted_at", "-id")
 
 
 class ApplicationFilter(filters.FilterSet):
@@ -59,9 +64,8 @@ class ApplicationFilter(filters.FilterSet):
 
 
 def application_detail(user, pk) -> QuerySet[Application]:
-    return (visible_applications(user).filter(pk=pk)
+    return (with_visits(visible_applications(user).filter(pk=pk))
             .select_related("service_item", "item_version", "department", "hall", "window", "applicant")
-            .annotate(visits_total=Count("visits", distinct=True))
             .prefetch_related(
                 Prefetch("steps", queryset=Step.objects.select_related("department", "assignee", "finished_by")),
                 "materials__material",

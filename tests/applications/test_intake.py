@@ -102,6 +102,16 @@ def test_bad_input_is_400_never_500(as_user, citizen, item):
     assert client.get(url(999999)).status_code == 404
 
 
+def test_the_application_list_refuses_an_unknown_status_or_flag(as_user, citizen, item):
+    client = as_user(citizen)
+    apply_online(client, item)
+    assert client.get("/api/v1/applications/?status=submitted").json()["count"] == 1
+    assert client.get("/api/v1/applications/?flag=normal&status=accepted").json()["count"] == 0
+    for query in ("status=lost", "flag=purple"):
+        refused = client.get(f"/api/v1/applications/?{query}")
+        assert refused.status_code == 400 and query.split("=")[0] in refused.json()
+
+
 def test_clerk_applicant_id_number_is_checked(as_user, clerk, item):
     response = as_user(clerk).post("/api/v1/applications/", {
         "service_item": item.code, "channel": "window", "delivery_method": "window",

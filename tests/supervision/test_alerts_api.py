@@ -35,7 +35,9 @@ def test_staff_see_the_alerts_of_applications_they_may_see(as_user, red_applicat
 
 
 def test_acknowledging_records_who_and_filters_follow(as_user, red_application, manager, other_manager):
-    alert_id = as_user(manager).get("/api/v1/alerts/").json()["results"][0]["id"]
+    listed = as_user(manager).get("/api/v1/alerts/").json()["results"]
+    assert [row["acknowledged_by"] for row in listed] == [None, None]
+    alert_id = listed[0]["id"]
     assert as_user(other_manager).post(f"/api/v1/alerts/{alert_id}/acknowledge/").status_code == 404
     acknowledged = as_user(manager).post(f"/api/v1/alerts/{alert_id}/acknowledge/").json()
     assert acknowledged["acknowledged_at"] and acknowledged["acknowledged_by"] == str(manager)

@@ -128,7 +128,7 @@ def test_results_not_delivered_within_ten_working_days_are_flagged_once(citizen,
     assert Alert.objects.filter(kind="delivery").count() == 1
 
 
-def test_deemed_acceptance_runs_in_the_job(citizen, item):
+def test_deemed_acceptance_runs_in_the_job(as_user, citizen, item):
     app = services.submit_application(actor=citizen, item=item, channel="online", delivery_method="electronic",
                                       now=at(2026, 11, 2, 10))
     assert run_supervision(now=at(2026, 11, 9, 12)).deemed_accepted == []
@@ -137,6 +137,8 @@ def test_deemed_acceptance_runs_in_the_job(citizen, item):
     app.refresh_from_db()
     assert app.status == "accepted" and app.accepted_on == date(2026, 11, 2)
     assert run_supervision(now=at(2026, 11, 10, 0, 6)).deemed_accepted == []
+    events = as_user(citizen).get(f"/api/v1/applications/{app.pk}/").json()["events"]
+    assert (events[-1]["action"], events[-1]["actor"]) == ("deemed_accepted", None)   # nobody did it
 
 
 def test_an_open_correction_notice_is_reminded_once_after_three_working_days(citizen, clerk, item):

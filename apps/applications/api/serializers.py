@@ -239,7 +239,7 @@ class ApplicationListOutputSerializer(serializers.Serializer):
     decided_at = serializers.DateTimeField(allow_null=True)
     delivered_at = serializers.DateTimeField(allow_null=True)
     visits_count = serializers.IntegerField(source="visits_total")
-    visits_within_limit = serializers.SerializerMethodField(
+    visits_within_limit = serializers.BooleanField(
         help_text=_("Whether the visits so far keep the item's maximum (最多跑一次)."))
 
     @extend_schema_field(OpenApiTypes.BOOL)
@@ -249,10 +249,6 @@ class ApplicationListOutputSerializer(serializers.Serializer):
     @extend_schema_field(OpenApiTypes.BOOL)
     def get_legal_due_date_provisional(self, application):
         return clock.provisional(application.legal_due_date)
-
-    @extend_schema_field(OpenApiTypes.BOOL)
-    def get_visits_within_limit(self, application):
-        return application.visits_total <= application.item_version.max_visits
 
 
 class ApplicationDetailOutputSerializer(ApplicationListOutputSerializer):
