@@ -3,7 +3,7 @@
 import pytest
 
 from apps.applications.models import Event
-from tests.applications.helpers import apply_at_window, apply_online, post, url
+from tests.helpers import apply_at_window, apply_online, post, url
 
 pytestmark = pytest.mark.django_db
 
@@ -18,8 +18,8 @@ def test_refusal_needs_a_reason_and_ends_the_application(as_user, citizen, clerk
     assert post(as_user(clerk), app["id"], "accept").status_code == 409
 
 
-def test_one_time_correction_notice_lists_everything_then_resubmission_starts_a_new_intake(
-        as_user, citizen, clerk, item):
+def test_one_time_correction_notice_lists_everything_then_resubmission_starts_a_new_intake(as_user, citizen, clerk,
+                                                                                           item):
     app = apply_online(as_user(citizen), item)
     materials = as_user(citizen).get(f"/api/v1/service-items/{item.code}/").json()["materials"]
     items = [{"material": m["id"], "problem": "缺少签名"} for m in materials]

@@ -12,7 +12,6 @@ import pytest
 from django.db import connection, connections
 from django.utils import timezone
 
-from apps.applications import services
 from apps.supervision.models import Alert
 from apps.supervision.services import flag_steps
 from tests.factories import ServiceItemFactory
@@ -20,20 +19,18 @@ from tests.factories import ServiceItemFactory
 on_postgres = pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL")
 
 
-def overdue_application(citizen, clerk, department, code):
+def overdue_application(make_application, department, code):
     """Accepted ten days ago with a one-day step: overdue now."""
     item = ServiceItemFactory(code=code, department=department, promised_limit_days=1)
     then = timezone.now() - timedelta(days=10)
-    app = services.submit_application(actor=citizen, item=item, channel="online", delivery_method="electronic",
-                                      now=then)
-    return services.accept_application(application_id=app.pk, actor=clerk, now=then)
+    return make_application(item=item, submitted_at=then, accepted_at=then)
 
 
 @on_postgres
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_two_sweeps_at_the_same_moment_raise_each_alert_once(citizen, clerk, department):
-    app = overdue_application(citizen, clerk, department, "000900000500")
+def test_two_sweeps_at_the_same_moment_raise_each_alert_once(make_application, department):
+    app = overdue_application(make_application, department, "000900000500")
     barrier, results = threading.Barrier(2), []
 
     def sweep():
@@ -56,12 +53,12 @@ def test_two_sweeps_at_the_same_moment_raise_each_alert_once(citizen, clerk, dep
 @pytest.mark.skipif(os.environ.get("CELERY_WORKER_TEST") != "1",
                     reason="needs the real worker that .ci/run starts (CELERY_WORKER_TEST=1)")
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_a_sweep_sent_through_the_broker_flags_a_real_overdue_step_once(citizen, clerk, department):
+def test_a_sweep_sent_through_the_broker_flags_a_real_overdue_step_once(make_application, department):
     from apps.supervision.tasks import sweep_deadlines
     from govservice.celery import app as celery_app
 
     assert celery_app.control.ping(timeout=5), "no Celery worker answered on the broker"
-    app = overdue_application(citizen, clerk, department, "000900000600")
+    app = overdue_application(make_application, department, "000900000600")
     celery_app.conf.task_always_eager = False
     first, second = sweep_deadlines.delay(), sweep_deadlines.delay()
     results = [first.get(timeout=60), second.get(timeout=60)]
