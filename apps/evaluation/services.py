@@ -3,14 +3,13 @@
 from datetime import datetime
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 
 from apps.applications import law
 from apps.applications import services as application_services
-from apps.core.errors import Conflict, NotFound
+from apps.core.errors import Conflict, NotFound, RuleBroken
 from apps.notifications.services import notify
 from apps.workdays.calendar import add_workdays
 from apps.workdays.days import end_of, local_date, start_of
@@ -51,7 +50,7 @@ def tell_rater(application, rectification: Rectification) -> None:
 def answer_rectification(*, rectification_id: int, actor, answer: str, now: datetime) -> Rectification:
     """整改反馈: the department says what it verified and changed; the rater is told."""
     if not answer.strip():
-        raise ValidationError({"answer": _("Say what was verified and what was put right.")})
+        raise RuleBroken({"answer": _("Say what was verified and what was put right.")})
     with transaction.atomic():
         application_id = (Rectification.objects.filter(pk=rectification_id)
                           .values_list("rating__application_id", flat=True).first())

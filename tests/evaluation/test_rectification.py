@@ -5,7 +5,7 @@ import pytest
 from apps.applications import services
 from apps.evaluation.models import Rectification
 from apps.evaluation.services import rate_application
-from apps.supervision.services import run_supervision
+from apps.supervision.services import RECTIFICATIONS_OVERDUE, run_supervision
 from tests.helpers import at
 
 pytestmark = pytest.mark.django_db
@@ -47,5 +47,5 @@ def test_an_answered_rectification_is_not_flagged(as_user, rectification, manage
     as_user(manager).post(f"/api/v1/rectifications/{rectification.pk}/answer/", {"answer": "已整改"},
                           format="json")
     report = run_supervision(now=at(2026, 11, 20, 9))
-    assert report.flagged["rectifications overdue"] == 0
+    assert report.flagged[RECTIFICATIONS_OVERDUE] == 0
     assert Rectification.objects.get(pk=rectification.pk).flag == "normal"

@@ -13,7 +13,7 @@ from django.db import connection, connections
 from django.utils import timezone
 
 from apps.supervision.models import Alert
-from apps.supervision.services import flag_steps
+from apps.supervision.services import STEPS_OVERDUE, flag_steps
 from tests.factories import ServiceItemFactory
 
 on_postgres = pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL")
@@ -45,7 +45,7 @@ def test_two_sweeps_at_the_same_moment_raise_each_alert_once(make_application, d
         thread.start()
     for thread in threads:
         thread.join()
-    assert sorted(r["steps overdue"] for r in results) == [0, 1]
+    assert sorted(r[STEPS_OVERDUE] for r in results) == [0, 1]
     assert Alert.objects.filter(application=app, kind="step", level="overdue").count() == 1
 
 
@@ -62,7 +62,7 @@ def test_a_sweep_sent_through_the_broker_flags_a_real_overdue_step_once(make_app
     celery_app.conf.task_always_eager = False
     first, second = sweep_deadlines.delay(), sweep_deadlines.delay()
     results = [first.get(timeout=60), second.get(timeout=60)]
-    assert sum(r["steps overdue"] for r in results) == 1
+    assert sum(r[STEPS_OVERDUE] for r in results) == 1
     step = app.steps.get()
     step.refresh_from_db()
     assert step.flag == "overdue"

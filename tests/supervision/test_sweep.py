@@ -7,7 +7,14 @@ import pytest
 from apps.applications import services
 from apps.applications.models import Application, Step
 from apps.supervision.models import Alert
-from apps.supervision.services import run_supervision
+from apps.supervision.services import (
+    APPLICATIONS_WARNING,
+    DELIVERIES_OVERDUE,
+    RECTIFICATIONS_OVERDUE,
+    RECTIFICATIONS_WARNING,
+    STEPS_WARNING,
+    run_supervision,
+)
 from tests.factories import ServiceItemFactory
 from tests.helpers import at
 
@@ -38,7 +45,7 @@ def test_a_one_day_step_turns_yellow_on_its_last_day_then_red_once_each(make_app
 
     report = run_supervision(now=at(2026, 11, 30, 9))
     assert flags(app) == ("warning", "warning")
-    assert report.flagged["steps warning"] == 1 and report.flagged["applications warning"] == 1
+    assert report.flagged[STEPS_WARNING] == 1 and report.flagged[APPLICATIONS_WARNING] == 1
     run_supervision(now=at(2026, 11, 30, 10))
     assert Alert.objects.filter(level="warning").count() == 2   # one for the step, one for the application
 
@@ -117,7 +124,7 @@ def test_results_not_delivered_within_ten_working_days_are_flagged_once(make_app
     run_supervision(now=at(2026, 12, 11, 9))      # the 10th working day after 11/27
     assert not Alert.objects.filter(kind="delivery").exists()
     report = run_supervision(now=at(2026, 12, 12, 0, 1))
-    assert report.flagged["deliveries overdue"] == 1
+    assert report.flagged[DELIVERIES_OVERDUE] == 1
     run_supervision(now=at(2026, 12, 14, 9))
     assert Alert.objects.filter(kind="delivery").count() == 1
 
@@ -152,6 +159,6 @@ def test_a_bad_ratings_rectification_is_flagged_when_due_and_when_late(make_appl
     services.reject_application(application_id=app.pk, actor=clerk, reason="材料不符", now=at(2026, 11, 2, 11))
     rate_application(application_id=app.pk, rater=citizen, score=1, comment="", now=at(2026, 11, 2, 12))
     # Due 11/9 (five working days): yellow on the day, red after it.
-    assert run_supervision(now=at(2026, 11, 9, 8)).flagged["rectifications warning"] == 1
-    assert run_supervision(now=at(2026, 11, 10, 8)).flagged["rectifications overdue"] == 1
+    assert run_supervision(now=at(2026, 11, 9, 8)).flagged[RECTIFICATIONS_WARNING] == 1
+    assert run_supervision(now=at(2026, 11, 10, 8)).flagged[RECTIFICATIONS_OVERDUE] == 1
     assert Alert.objects.filter(kind="rectification").count() == 2

@@ -4,13 +4,13 @@ import secrets
 from datetime import datetime
 
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from apps.accounts.models import Role
 from apps.catalog.models import ServiceItem
 from apps.catalog.services import use_current_version
+from apps.core.errors import RuleBroken
 from apps.workdays.calendar import add_workdays
 from apps.workdays.days import local_date, start_of
 
@@ -47,17 +47,17 @@ def _tracking_number(prefix: str, now: datetime) -> str:
 def _applicant_fields(actor, channel: str, applicant: dict | None) -> dict:
     if actor.role == Role.CITIZEN:
         if channel != Channel.ONLINE:
-            raise ValidationError({"channel": _("Citizens apply online; a window application is taken in by a "
+            raise RuleBroken({"channel": _("Citizens apply online; a window application is taken in by a "
                                                 "clerk.")})
         if not actor.id_number or not actor.name:
-            raise ValidationError({"applicant": _("Real-name details (name and ID number) are missing from your "
+            raise RuleBroken({"applicant": _("Real-name details (name and ID number) are missing from your "
                                                   "account.")})
         return {"applicant": actor, "applicant_name": actor.name, "applicant_id_number": actor.id_number,
                 "applicant_phone": actor.phone}
     if channel != Channel.WINDOW:
-        raise ValidationError({"channel": _("A clerk takes in applications at a window: use channel “window”.")})
+        raise RuleBroken({"channel": _("A clerk takes in applications at a window: use channel “window”.")})
     if not applicant:
-        raise ValidationError({"applicant": _("Give the applicant's name, ID number and phone.")})
+        raise RuleBroken({"applicant": _("Give the applicant's name, ID number and phone.")})
     id_number = applicant["id_number"].strip().upper()
     account = get_user_model().objects.filter(id_number=id_number, role=Role.CITIZEN).first()
     return {"applicant": account, "applicant_name": applicant["name"], "applicant_id_number": id_number,
@@ -70,11 +70,11 @@ def submit_application(*, actor, item: ServiceItem, channel: str, delivery_metho
     """收件: a citizen online, or a clerk at a window on the applicant's behalf (which is a visit)."""
     fields = _applicant_fields(actor, channel, applicant)
     if delivery_method == DeliveryMethod.MAIL and not delivery_address.strip():
-        raise ValidationError({"delivery_address": _("A mail delivery needs an address.")})
+        raise RuleBroken({"delivery_address": _("A mail delivery needs an address.")})
     with transaction.atomic():
         version = use_current_version(item=item)
         if channel == Channel.ONLINE and not version.online:
-            raise ValidationError({"service_item": _("This item cannot be applied for online; please apply at a "
+            raise RuleBroken({"service_item": _("This item cannot be applied for online; please apply at a "
                                                      "service hall window.")})
         hall = actor.hall if channel == Channel.WINDOW else None
         received_on = clock.receipt_date(now)
@@ -101,7 +101,7 @@ def upload_material(*, application_id: int, actor, material_id: int, upload, now
         application = lock_for_action(application_id, "upload_material")
         material = application.item_version.materials.filter(pk=material_id).first()
         if material is None:
-            raise ValidationError({"material": _("This material is not one the service item asks for.")})
+            raise RuleBroken({"material": _("This material is not one the service item asks for.")})
         stored = UploadedMaterial(application=application, material=material, original_name=checked.safe_name,
                                   content_type=checked.content_type, size=checked.size, sha256=checked.sha256,
                                   uploaded_by=actor, uploaded_at=now)
@@ -168,7 +168,7 @@ def _start_clock(application: Application, *, actor, now: datetime, accepted_on)
 def reject_application(*, application_id: int, actor, reason: str, now: datetime) -> Application:
     """不予受理, with the reasons and the right to reconsideration or litigation in the written notice."""
     if not reason.strip():
-        raise ValidationError({"reason": _("Say why the application is not accepted.")})
+        raise RuleBroken({"reason": _("Say why the application is not accepted.")})
     with transaction.atomic():
         application = lock_for_action(application_id, "reject")
         application.decision_reason, application.decided_at = reason, now
@@ -185,17 +185,17 @@ def request_correction(*, application_id: int, actor, items: list[dict], note: s
     A further notice breaks the one-time rule: it needs a reason and is recorded as a violation.
     """
     if not items:
-        raise ValidationError({"items": _("List every material to correct, each with its problem.")})
+        raise RuleBroken({"items": _("List every material to correct, each with its problem.")})
     with transaction.atomic():
         application = lock_for_action(application_id, "request_correction")
         known = dict(application.item_version.materials.values_list("pk", "name"))
         unknown = [item["material"] for item in items if item["material"] not in known]
         if unknown:
-            raise ValidationError({"items": _("These materials are not asked for by this item: %(ids)s")
+            raise RuleBroken({"items": _("These materials are not asked for by this item: %(ids)s")
                                    % {"ids": ", ".join(map(str, unknown))}})
         number = application.correction_notices.count() + 1
         if number > 1 and not violation_reason.strip():
-            raise ValidationError({"violation_reason": _(
+            raise RuleBroken({"violation_reason": _(
                 "A correction notice was already issued: everything to correct must be told at once. A further "
                 "notice needs a reason and is recorded as a breach of the one-time-notice rule.")})
         notice = CorrectionNotice.objects.create(

@@ -2,11 +2,11 @@
 
 from datetime import datetime
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from apps.catalog.models import Window
+from apps.core.errors import RuleBroken
 
 from .. import states
 from ..audit import record_event
@@ -20,7 +20,7 @@ def _new_visit(application: Application, *, clerk, purpose: str, window: Window 
     window = window or clerk.window
     hall = window.hall if window else clerk.hall
     if hall is None:
-        raise ValidationError({"window": _("A visit is recorded at a hall: you are not assigned to one.")})
+        raise RuleBroken({"window": _("A visit is recorded at a hall: you are not assigned to one.")})
     visit = Visit.objects.create(application=application, hall=hall, window=window, purpose=purpose, clerk=clerk,
                                  at=now)
     return visit, {"purpose": purpose, "hall": hall.code, "window": window.number if window else None}
@@ -48,7 +48,7 @@ def deliver_application(*, application_id: int, clerk, method: str, now: datetim
                         reference: str = "") -> Application:
     """送达: by window (a collection visit), mail (with its waybill) or electronically."""
     if method == DeliveryMethod.MAIL and not reference.strip():
-        raise ValidationError({"reference": _("Give the mail waybill number.")})
+        raise RuleBroken({"reference": _("Give the mail waybill number.")})
     with transaction.atomic():
         application = lock_for_action(application_id, "deliver")
         application.delivered_at = now

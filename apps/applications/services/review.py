@@ -2,11 +2,11 @@
 
 from datetime import date, datetime
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from apps.core.errors import RuleBroken
 from apps.workdays.days import local_date
 
 from .. import clock, law, states
@@ -52,7 +52,7 @@ def assign_step(*, application_id: int, step_id: int, actor, assignee, now: date
         if step is None or step.status not in {StepStatus.PENDING, StepStatus.ACTIVE}:
             raise states.TransitionNotAllowed(_("Only a step not done yet can be assigned."), code="step_done")
         if assignee is not None and not assignee.handles_steps_of(step.department_id):
-            raise ValidationError({"assignee": _("Assign the step to an approver or manager of %(department)s.")
+            raise RuleBroken({"assignee": _("Assign the step to an approver or manager of %(department)s.")
                                    % {"department": step.department.name}})
         step.assignee = assignee
         step.save(update_fields=["assignee"])
@@ -85,7 +85,7 @@ def approve_step(*, application_id: int, step_id: int, actor, comment: str, now:
 def deny_step(*, application_id: int, step_id: int, actor, reason: str, now: datetime) -> Application:
     """不予许可 (art. 38): reasons are stated, with the right to reconsideration or litigation."""
     if not reason.strip():
-        raise ValidationError({"reason": _("Say why the application is denied.")})
+        raise RuleBroken({"reason": _("Say why the application is denied.")})
     with transaction.atomic():
         application = lock_for_action(application_id, "deny_step")
         step = _active_step(application, step_id)
@@ -102,7 +102,7 @@ def deny_step(*, application_id: int, step_id: int, actor, reason: str, now: dat
 def suspend_application(*, application_id: int, actor, kind: str, reason: str, now: datetime) -> Suspension:
     """特别程序: pause the clock of the application and its current step (art. 45)."""
     if not reason.strip():
-        raise ValidationError({"reason": _("Say why the clock is paused.")})
+        raise RuleBroken({"reason": _("Say why the clock is paused.")})
     with transaction.atomic():
         application = lock_for_action(application_id, "suspend")
         current = application.steps.filter(status=StepStatus.ACTIVE).first()
@@ -146,7 +146,7 @@ def extend_application(*, application_id: int, actor, days: int, reason: str, no
     if not reason.strip():
         errors["reason"] = _("Say why more time is needed; the applicant is told.")
     if errors:
-        raise ValidationError(errors)
+        raise RuleBroken(errors)
     with transaction.atomic():
         application = lock_for_action(application_id, "extend")
         if application.extensions.count() >= law.EXTENSIONS_ALLOWED:
