@@ -2,8 +2,10 @@
 
 import pytest
 
+from apps.applications import services
 from apps.applications.models import Event
-from tests.helpers import apply_at_window, apply_online, post, url
+from apps.core.errors import Conflict, NotFound
+from tests.helpers import apply_at_window, apply_online, at, post, url
 
 pytestmark = pytest.mark.django_db
 
@@ -100,6 +102,17 @@ def test_bad_input_is_400_never_500(as_user, citizen, item):
                                                  "delivery_method": "electronic", "form_data": [1, 2]},
                        format="json").status_code == 400
     assert client.get(url(999999)).status_code == 404
+
+
+def test_services_refuse_with_domain_errors_that_a_task_can_catch(make_application, clerk):
+    """A service never raises an HTTP exception: a Celery task gets the same refusal the API maps to 404 or 409."""
+    with pytest.raises(NotFound):
+        services.accept_application(application_id=999999, actor=clerk, now=at(2026, 11, 2, 10))
+    app = make_application(submitted_at=at(2026, 11, 2, 9))
+    services.reject_application(application_id=app.pk, actor=clerk, reason="材料不符", now=at(2026, 11, 2, 10))
+    with pytest.raises(Conflict) as refused:
+        services.accept_application(application_id=app.pk, actor=clerk, now=at(2026, 11, 2, 11))
+    assert refused.value.code == "transition_not_allowed"
 
 
 def test_the_application_list_refuses_an_unknown_status_or_flag(as_user, citizen, item):
