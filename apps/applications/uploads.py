@@ -62,7 +62,7 @@ def check(upload) -> CheckedUpload:
     match = next(((ctype, ext) for magic, ctype, ext in SIGNATURES if head.startswith(magic)), None)
     if match is None:
         raise RuleBroken({"file": _("Only PDF, JPEG and PNG files are accepted; this file's content is none "
-                                         "of them, whatever its name says.")})
+                                    "of them, whatever its name says.")})
     content_type, extension = match
     digest = hashlib.sha256()
     upload.seek(0)

@@ -48,10 +48,10 @@ def _applicant_fields(actor, channel: str, applicant: dict | None) -> dict:
     if actor.role == Role.CITIZEN:
         if channel != Channel.ONLINE:
             raise RuleBroken({"channel": _("Citizens apply online; a window application is taken in by a "
-                                                "clerk.")})
+                                           "clerk.")})
         if not actor.id_number or not actor.name:
             raise RuleBroken({"applicant": _("Real-name details (name and ID number) are missing from your "
-                                                  "account.")})
+                                             "account.")})
         return {"applicant": actor, "applicant_name": actor.name, "applicant_id_number": actor.id_number,
                 "applicant_phone": actor.phone}
     if channel != Channel.WINDOW:
@@ -75,7 +75,7 @@ def submit_application(*, actor, item: ServiceItem, channel: str, delivery_metho
         version = use_current_version(item=item)
         if channel == Channel.ONLINE and not version.online:
             raise RuleBroken({"service_item": _("This item cannot be applied for online; please apply at a "
-                                                     "service hall window.")})
+                                                "service hall window.")})
         hall = actor.hall if channel == Channel.WINDOW else None
         received_on = clock.receipt_date(now)
         application = Application(
@@ -192,7 +192,7 @@ def request_correction(*, application_id: int, actor, items: list[dict], note: s
         unknown = [item["material"] for item in items if item["material"] not in known]
         if unknown:
             raise RuleBroken({"items": _("These materials are not asked for by this item: %(ids)s")
-                                   % {"ids": ", ".join(map(str, unknown))}})
+                              % {"ids": ", ".join(map(str, unknown))}})
         number = application.correction_notices.count() + 1
         if number > 1 and not violation_reason.strip():
             raise RuleBroken({"violation_reason": _(

@@ -53,7 +53,7 @@ def assign_step(*, application_id: int, step_id: int, actor, assignee, now: date
             raise states.TransitionNotAllowed(_("Only a step not done yet can be assigned."), code="step_done")
         if assignee is not None and not assignee.handles_steps_of(step.department_id):
             raise RuleBroken({"assignee": _("Assign the step to an approver or manager of %(department)s.")
-                                   % {"department": step.department.name}})
+                              % {"department": step.department.name}})
         step.assignee = assignee
         step.save(update_fields=["assignee"])
         save_transition(application, actor=actor, now=now,
