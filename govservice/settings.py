@@ -31,6 +31,8 @@ if not SECRET_KEY:
     SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production"  # noqa: S105  refused above when DEBUG is off
 ALLOWED_HOSTS = [h for h in os.environ.get("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]").split(",") if h]
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("DJANGO_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
+# Addresses (or networks, 10.0.0.0/8) of our own reverse proxies: only their X-Forwarded-For is believed.
+TRUSTED_PROXIES = [p.strip() for p in os.environ.get("TRUSTED_PROXIES", "").split(",") if p.strip()]
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -145,6 +147,11 @@ CACHES = {
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
 }
+
+# Sign-in locks (apps.accounts.lockout): failures per username and per client address within the window.
+SIGN_IN_LOCK_FAILURES = int(os.environ.get("SIGN_IN_LOCK_FAILURES", "10"))
+SIGN_IN_LOCK_ADDRESS_FAILURES = int(os.environ.get("SIGN_IN_LOCK_ADDRESS_FAILURES", "50"))
+SIGN_IN_LOCK_MINUTES = int(os.environ.get("SIGN_IN_LOCK_MINUTES", "15"))
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -13,12 +13,12 @@ from rest_framework.generics import ListAPIView
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
-from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
 from apps.accounts.models import Role
 from apps.catalog.models import ServiceItem, Window
 from apps.core.api.exceptions import Conflict, PayloadTooLarge
+from apps.core.api.throttling import ClientAddressThrottle
 
 from .. import notices, permissions, selectors, services, uploads
 from ..idempotency import run_idempotent
@@ -398,7 +398,7 @@ class MaterialDownloadApi(ApplicationApiMixin, APIView):
                             content_type=upload.content_type)
 
 
-class TrackThrottle(AnonRateThrottle):
+class TrackThrottle(ClientAddressThrottle):
     scope = "track"
 
 
