@@ -42,6 +42,10 @@ class ApplicationCreateInputSerializer(serializers.Serializer):
             raise serializers.ValidationError(_("form_data is too large."))
         if "\\u0000" in json.dumps(value):  # PostgreSQL cannot store NUL characters in text
             raise serializers.ValidationError(_("form_data may not contain NUL characters."))
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError:  # a lone UTF-16 surrogate ("\ud800"), in a value or a key
+            raise serializers.ValidationError(_("form_data contains an invalid character (a lone surrogate)."))
         return value
 
 
