@@ -23,3 +23,9 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("", include("apps.core.urls")),
 ]
+
+# Errors under /api/ answer JSON in the API's error shape; a database outage is a 503 (apps.core.views).
+handler400 = "apps.core.views.bad_request"
+handler403 = "apps.core.views.permission_denied"
+handler404 = "apps.core.views.page_not_found"
+handler500 = "apps.core.views.server_error"

@@ -54,6 +54,7 @@ def test_each_written_notice_is_a_pdf(path, as_user, citizen, clerk, approver, i
                           {"reason": "场所不符合要求"}).json()
             kind = "denial"
     assert kind in detail["notices"]
+    assert detail["notices"][kind].startswith("http://testserver/api/v1/")  # a URI, as the schema says
     response = as_user(citizen).get(detail["notices"][kind])
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"

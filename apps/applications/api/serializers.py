@@ -154,7 +154,8 @@ class UploadedMaterialOutputSerializer(serializers.Serializer):
 
     @extend_schema_field(OpenApiTypes.URI)
     def get_download_url(self, upload):
-        return reverse("application-material-download", args=[upload.application_id, upload.pk])
+        return self.context["request"].build_absolute_uri(
+            reverse("application-material-download", args=[upload.application_id, upload.pk]))
 
 
 class EventOutputSerializer(serializers.Serializer):
@@ -284,7 +285,8 @@ class ApplicationDetailOutputSerializer(ApplicationListOutputSerializer):
 
     @extend_schema_field(serializers.DictField(child=serializers.URLField()))
     def get_notices(self, application):
-        return {kind: reverse("application-notice", args=[application.pk, kind])
+        request = self.context["request"]
+        return {kind: request.build_absolute_uri(reverse("application-notice", args=[application.pk, kind]))
                 for kind in available_notices(application)}
 
 
