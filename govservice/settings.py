@@ -29,6 +29,15 @@ if not SECRET_KEY:
     if not DEBUG:
         raise RuntimeError("DJANGO_SECRET_KEY must be set when DJANGO_DEBUG is off")
     SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production"  # noqa: S105  refused above when DEBUG is off
+# The key of the audit chain's HMAC (apps.applications.audit): kept apart from SECRET_KEY, so that whoever can
+# write the database or read the web settings cannot rewrite the history unnoticed. Changing it breaks every chain.
+AUDIT_KEY = os.environ.get("AUDIT_KEY", "")
+if not AUDIT_KEY:
+    if not DEBUG:
+        raise RuntimeError("AUDIT_KEY must be set when DJANGO_DEBUG is off")
+    AUDIT_KEY = "dev-only-audit-key-do-not-use-in-production"  # refused above when DEBUG is off
+if AUDIT_KEY == SECRET_KEY:
+    raise RuntimeError("AUDIT_KEY must differ from DJANGO_SECRET_KEY")
 ALLOWED_HOSTS = [h for h in os.environ.get("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]").split(",") if h]
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("DJANGO_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 # Addresses (or networks, 10.0.0.0/8) of our own reverse proxies: only their X-Forwarded-For is believed.
