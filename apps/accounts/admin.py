@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
+from .forms import AdminSignInForm
 from .models import SignInFailures, User
 
 
@@ -43,3 +44,6 @@ class SignInFailuresAdmin(admin.ModelAdmin):
     def unlock(self, request, queryset):
         count, _rows = queryset.delete()
         self.message_user(request, _("%(count)s unlocked.") % {"count": count})
+
+
+admin.site.login_form = AdminSignInForm  # the administration's sign-in counts failures and locks like the API's

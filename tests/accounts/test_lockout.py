@@ -105,3 +105,28 @@ def test_old_failures_expire_instead_of_adding_up(api_client, no_rate_limit, set
     SignInFailures.objects.update(first_failure_at=earlier)
     assert sign_in(api_client, "citizen", "wrong").status_code == 401
     assert sign_in(api_client, "citizen", "right-password").status_code == 200
+
+
+def test_the_administration_sign_in_counts_and_locks_too(api_client, client, no_rate_limit, settings):
+    settings.SIGN_IN_LOCK_FAILURES = 3
+    UserFactory(username="root", password="right-password", role=Role.ADMIN, is_staff=True, is_superuser=True)
+    for _ in range(2):
+        response = client.post("/admin/login/", {"username": "root", "password": "wrong"})
+        assert response.status_code == 200 and not response.wsgi_request.user.is_authenticated
+    sign_in(api_client, "root", "wrong")  # the API and the form share one count
+    response = client.post("/admin/login/", {"username": "root", "password": "right-password"},
+                           HTTP_ACCEPT_LANGUAGE="en")
+    assert "Too many failed sign-ins" in response.content.decode()
+    assert not response.wsgi_request.user.is_authenticated
+
+
+def test_the_sign_in_form_for_pages_signs_in_with_the_right_password(rf):
+    from django.contrib.sessions.backends.db import SessionStore
+
+    from apps.accounts.forms import SignInForm
+    UserFactory(username="citizen", password="right-password")
+    request = rf.post("/accounts/login/")
+    request.session = SessionStore()
+    form = SignInForm(request, data={"username": "citizen", "password": "right-password"})
+    assert form.is_valid() and form.get_user().username == "citizen"
+    assert not SignInForm(request, data={"username": "citizen", "password": "wrong"}).is_valid()
