@@ -3,7 +3,7 @@
 from datetime import timedelta
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from apps.accounts.api.views import AuthThrottle
 from apps.accounts.models import Role, SignInFailures
@@ -114,8 +114,9 @@ def test_the_administration_sign_in_counts_and_locks_too(api_client, client, no_
         response = client.post("/admin/login/", {"username": "root", "password": "wrong"})
         assert response.status_code == 200 and not response.wsgi_request.user.is_authenticated
     sign_in(api_client, "root", "wrong")  # the API and the form share one count
-    response = client.post("/admin/login/", {"username": "root", "password": "right-password"},
-                           HTTP_ACCEPT_LANGUAGE="en")
+    with translation.override("en"):  # and back afterwards: the middleware's choice must not outlive the test
+        response = client.post("/admin/login/", {"username": "root", "password": "right-password"},
+                               HTTP_ACCEPT_LANGUAGE="en")
     assert "Too many failed sign-ins" in response.content.decode()
     assert not response.wsgi_request.user.is_authenticated
 

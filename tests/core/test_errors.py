@@ -3,6 +3,7 @@
 import pytest
 from django.db import OperationalError, connection
 from django.test import RequestFactory
+from django.utils import translation
 from rest_framework.test import APIClient
 
 from apps.core.views import server_error
@@ -29,7 +30,8 @@ def test_a_json_body_over_the_limit_is_a_json_413(client_seeing_errors, settings
 
 
 def test_an_unknown_api_path_is_a_json_404(client_seeing_errors):
-    response = client_seeing_errors.get("/api/v1/no-such-thing/", HTTP_ACCEPT_LANGUAGE="en")
+    with translation.override("en"):  # and back afterwards: the middleware's choice must not outlive the test
+        response = client_seeing_errors.get("/api/v1/no-such-thing/", HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 404
     assert response.json() == {"detail": "Not found."}
 
@@ -62,7 +64,7 @@ def test_database_down_the_api_answers_503_json_with_retry_after_and_recovers(cl
 
 def test_database_down_a_page_is_a_plain_503_page(client_seeing_errors):
     client_seeing_errors.force_login(UserFactory(username="staff", is_staff=True, is_superuser=True))
-    with connection.execute_wrapper(refuse_every_query):
+    with connection.execute_wrapper(refuse_every_query), translation.override("en"):
         response = client_seeing_errors.get("/admin/", HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 503
     assert response["Content-Type"].startswith("text/html")
