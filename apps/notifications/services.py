@@ -11,6 +11,8 @@ from datetime import timedelta
 from django.db import transaction
 from django.utils import timezone
 
+from apps.core.broker import quick_connection
+
 from .models import Channel, Notification
 
 logger = logging.getLogger(__name__)
@@ -24,20 +26,13 @@ def _queue(rows: list[Notification]) -> None:
     transaction.on_commit(lambda: dispatch(ids))
 
 
-# Handing a notification to the broker happens in a web request: one short try, never the default retries
-# (about 19 s per notification with the broker down). What could not be handed over stays pending.
-BROKER_CONNECT_TIMEOUT_SECONDS = 1
-
-
 def dispatch(ids) -> None:
+    """Hand the rows to the broker in one short try (this runs in web requests); what fails stays pending."""
     from .tasks import send_notification
     if not ids:
         return
-    app = send_notification.app
     try:
-        with app.connection_for_write(connect_timeout=BROKER_CONNECT_TIMEOUT_SECONDS, transport_options={
-                "max_retries": 0, "socket_connect_timeout": BROKER_CONNECT_TIMEOUT_SECONDS,
-                "socket_timeout": BROKER_CONNECT_TIMEOUT_SECONDS}) as connection:
+        with quick_connection(send_notification.app) as connection:
             for pk in ids:
                 send_notification.apply_async((pk,), connection=connection, retry=False)
     except Exception:  # the broker is down: resend_pending picks the rows up later
