@@ -60,7 +60,7 @@ def application_detail(user, pk) -> QuerySet[Application]:
             .annotate(visits_total=Count("visits", distinct=True))
             .prefetch_related(
                 Prefetch("steps", queryset=Step.objects.select_related("department", "assignee", "finished_by")),
-                "materials__material",
+                "materials__material", "received_materials__material",
                 Prefetch("events", queryset=Event.objects.select_related("actor").order_by("seq")),
                 "visits__hall", "visits__window", "correction_notices", "suspensions", "extensions"))
 

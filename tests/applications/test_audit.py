@@ -8,6 +8,7 @@ from django.utils import translation
 from apps.applications import services
 from apps.applications.models import Event
 from tests.applications.conftest import at
+from tests.factories import hand_in_materials
 
 pytestmark = pytest.mark.django_db
 
@@ -16,6 +17,7 @@ pytestmark = pytest.mark.django_db
 def history(citizen, clerk, approver, item):
     app = services.submit_application(actor=citizen, item=item, channel="online", delivery_method="electronic",
                                       now=at(2026, 11, 2, 9))
+    hand_in_materials(app, clerk, at(2026, 11, 2, 10))
     services.accept_application(application_id=app.pk, actor=clerk, now=at(2026, 11, 2, 10))
     step = app.steps.get(order=1)
     services.approve_step(application_id=app.pk, step_id=step.pk, actor=approver, comment="同意",
@@ -38,7 +40,7 @@ def test_an_untouched_chain_verifies(history, capsys):
         ok, out = verify(capsys)
     assert ok and "every chain intact" in out
     events = list(Event.objects.filter(application=history).order_by("seq"))
-    assert [e.seq for e in events] == [1, 2, 3]
+    assert [e.seq for e in events] == [1, 2, 3, 4]
     assert all(later.prev_hash == earlier.hash for earlier, later in zip(events, events[1:], strict=False))
 
 
@@ -58,9 +60,9 @@ def test_a_deleted_event_is_named(history, capsys):
 
 def test_a_deleted_last_event_is_noticed_too(history, capsys):
     with connection.cursor() as cursor:
-        cursor.execute("DELETE FROM applications_event WHERE application_id = %s AND seq = 3", [history.pk])
+        cursor.execute("DELETE FROM applications_event WHERE application_id = %s AND seq = 4", [history.pk])
     ok, out = verify(capsys)
-    assert not ok and "共写入了3个事件" in out
+    assert not ok and "共写入了4个事件" in out
     with translation.override("en"):
         ok, out = verify(capsys)
-    assert not ok and "3 were written" in out
+    assert not ok and "4 were written" in out

@@ -11,6 +11,7 @@ from apps.applications.models import Application, Status, StepStatus
 from apps.applications.states import TransitionNotAllowed
 from apps.workdays.models import CalendarDay, CalendarYear
 from tests.applications.conftest import at
+from tests.factories import hand_in_materials
 
 pytestmark = pytest.mark.django_db
 
@@ -22,6 +23,7 @@ def submit(citizen, item, now):
 
 def test_acceptance_starts_the_clock_in_working_days(citizen, clerk, item):
     app = submit(citizen, item, at(2026, 9, 25, 10))
+    hand_in_materials(app, clerk, at(2026, 9, 28, 10))
     app = services.accept_application(application_id=app.pk, actor=clerk, now=at(2026, 9, 28, 10))
     # 9/29, 9/30, (National Day 10/1-10/7), 10/8, 10/9, and Saturday 10/10, an adjusted working day.
     assert app.due_date == date(2026, 10, 10)
@@ -64,6 +66,7 @@ def test_a_correction_notice_stops_deemed_acceptance_and_resubmission_restarts_i
 def test_pausing_across_national_day_moves_every_due_date_by_the_working_days_paused(citizen, clerk, approver,
                                                                                      item):
     app = submit(citizen, item, at(2026, 9, 25, 10))
+    hand_in_materials(app, clerk, at(2026, 9, 28, 10))
     services.accept_application(application_id=app.pk, actor=clerk, now=at(2026, 9, 28, 10))
     services.suspend_application(application_id=app.pk, actor=approver, kind="inspection", reason="现场核查",
                                  now=at(2026, 9, 29, 11))
@@ -83,6 +86,7 @@ def test_pausing_across_national_day_moves_every_due_date_by_the_working_days_pa
 
 def test_extension_needs_a_reason_happens_once_and_moves_both_due_dates(citizen, clerk, manager, item):
     app = submit(citizen, item, at(2026, 11, 2, 10))
+    hand_in_materials(app, clerk, at(2026, 11, 2, 11))
     app = services.accept_application(application_id=app.pk, actor=clerk, now=at(2026, 11, 2, 11))
     before = (app.due_date, app.legal_due_date)
     with pytest.raises(ValidationError):
@@ -102,6 +106,7 @@ def test_a_deadline_in_a_year_not_entered_is_provisional_and_recomputed_when_the
     long_item = ServiceItemFactory(code="000148003000", department=department, promised_limit_days=20,
                                    legal_limit_days=20)
     app = submit(citizen, long_item, at(2026, 12, 15, 10))
+    hand_in_materials(app, clerk, at(2026, 12, 15, 11))
     app = services.accept_application(application_id=app.pk, actor=clerk, now=at(2026, 12, 15, 11))
     # 2027 is not entered: New Year's Day is the only holiday counted; no adjusted weekends are known.
     assert app.due_date == date(2027, 1, 13)
@@ -121,6 +126,7 @@ def test_the_admin_list_marks_a_provisional_due_date(admin_client, citizen, cler
     long_item = ServiceItemFactory(code="000148003001", department=department, promised_limit_days=20,
                                    legal_limit_days=20)
     app = submit(citizen, long_item, at(2026, 12, 15, 10))
+    hand_in_materials(app, clerk, at(2026, 12, 15, 11))
     services.accept_application(application_id=app.pk, actor=clerk, now=at(2026, 12, 15, 11))
     page = admin_client.get("/admin/applications/application/").content.decode()
     assert "2027-01-13（暂定）" in page

@@ -10,7 +10,7 @@ from apps.applications import services
 from apps.applications.models import Event, Step
 from tests.applications.conftest import at
 from tests.applications.helpers import url
-from tests.factories import UserFactory
+from tests.factories import UserFactory, hand_in_materials
 
 pytestmark = [
     pytest.mark.postgres,
@@ -49,6 +49,7 @@ def test_two_approvers_approving_the_same_step_exactly_one_succeeds(citizen, cle
     second_approver = UserFactory(username="approver-b", role="approver", department=department, id_number="")
     app = services.submit_application(actor=citizen, item=item, channel="online", delivery_method="electronic",
                                       now=at(2026, 11, 2, 9))
+    hand_in_materials(app, clerk, at(2026, 11, 2, 10))
     services.accept_application(application_id=app.pk, actor=clerk, now=at(2026, 11, 2, 10))
     step = Step.objects.get(application=app, status="active")
     path = url(app.pk, f"steps/{step.pk}/approve")

@@ -5,7 +5,7 @@ import pytest
 from apps.applications import services
 from tests.applications.conftest import at
 from tests.applications.helpers import url
-from tests.factories import UserFactory
+from tests.factories import UserFactory, hand_in_materials
 
 pytestmark = pytest.mark.django_db
 
@@ -14,6 +14,7 @@ pytestmark = pytest.mark.django_db
 def accepted(citizen, clerk, item):
     app = services.submit_application(actor=citizen, item=item, channel="online", delivery_method="electronic",
                                       now=at(2026, 11, 2, 9))
+    hand_in_materials(app, clerk, at(2026, 11, 2, 10))
     return services.accept_application(application_id=app.pk, actor=clerk, now=at(2026, 11, 2, 10))
 
 

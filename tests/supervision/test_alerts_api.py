@@ -6,7 +6,7 @@ from django.core.management import CommandError, call_command
 from apps.applications import services
 from apps.supervision.services import run_supervision
 from tests.applications.conftest import at
-from tests.factories import ServiceItemFactory
+from tests.factories import ServiceItemFactory, hand_in_materials
 
 pytestmark = pytest.mark.django_db
 
@@ -16,6 +16,7 @@ def red_application(citizen, clerk, department):
     item = ServiceItemFactory(code="000900000300", department=department, promised_limit_days=1)
     app = services.submit_application(actor=citizen, item=item, channel="online", delivery_method="electronic",
                                       now=at(2026, 11, 27, 9))
+    hand_in_materials(app, clerk, at(2026, 11, 27, 10))
     services.accept_application(application_id=app.pk, actor=clerk, now=at(2026, 11, 27, 10))
     run_supervision(now=at(2026, 12, 1, 9))
     return app
@@ -49,6 +50,7 @@ def test_run_supervision_replays_a_moment_and_says_what_it_did(capsys, citizen, 
     item = ServiceItemFactory(code="000900000400", department=department, promised_limit_days=1)
     app = services.submit_application(actor=citizen, item=item, channel="online", delivery_method="electronic",
                                       now=at(2026, 11, 27, 9))
+    hand_in_materials(app, clerk, at(2026, 11, 27, 10))
     services.accept_application(application_id=app.pk, actor=clerk, now=at(2026, 11, 27, 10))
     call_command("run_supervision", "--now", "2026-11-30T09:00:00+08:00")
     out = capsys.readouterr().out

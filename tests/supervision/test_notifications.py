@@ -8,8 +8,8 @@ from apps.notifications.models import Notification
 from apps.notifications.services import resend_pending
 from apps.supervision.services import run_supervision
 from tests.applications.conftest import at
-from tests.applications.helpers import apply_at_window, apply_online, post
-from tests.factories import ServiceItemFactory
+from tests.applications.helpers import apply_at_window, apply_online, hand_in_at_window, post
+from tests.factories import ServiceItemFactory, hand_in_materials
 
 pytestmark = pytest.mark.django_db
 
@@ -20,6 +20,7 @@ def test_the_applicant_is_told_of_acceptance_decision_delivery_and_extension(
     citizen.save()
     with django_capture_on_commit_callbacks(execute=True):
         app = apply_online(as_user(citizen), item)
+        hand_in_at_window(as_user(clerk), app["id"])
         detail = post(as_user(clerk), app["id"], "accept").json()
         post(as_user(manager), app["id"], "extend", {"days": 3, "reason": "需专家论证"})
         for step in detail["steps"]:
@@ -39,6 +40,7 @@ def test_an_applicant_without_an_account_is_told_by_sms(django_capture_on_commit
     walk_in = SimpleNamespace(name="王五", id_number="11010519491231002X", phone="13700001111")
     with django_capture_on_commit_callbacks(execute=True):
         app = apply_at_window(as_user(clerk), item, walk_in)
+        hand_in_at_window(as_user(clerk), app["id"])
         post(as_user(clerk), app["id"], "accept")
     sms = Notification.objects.get(channel="sms")
     assert sms.address == "13700001111" and sms.recipient is None and sms.topic == "accepted"
@@ -48,6 +50,7 @@ def test_flags_notify_the_step_department_and_its_managers_once(citizen, clerk, 
     item = ServiceItemFactory(code="000900000200", department=department, promised_limit_days=1)
     app = services.submit_application(actor=citizen, item=item, channel="online", delivery_method="electronic",
                                       now=at(2026, 11, 27, 9))
+    hand_in_materials(app, clerk, at(2026, 11, 27, 10))
     services.accept_application(application_id=app.pk, actor=clerk, now=at(2026, 11, 27, 10))
     run_supervision(now=at(2026, 12, 1, 9))
     run_supervision(now=at(2026, 12, 1, 10))
@@ -69,6 +72,7 @@ def test_a_failed_send_is_retried_and_the_change_stays(monkeypatch, django_captu
     monkeypatch.setattr(channels, "deliver", flaky)
     with django_capture_on_commit_callbacks(execute=True):
         app = apply_online(as_user(citizen), item)
+        hand_in_at_window(as_user(clerk), app["id"])
         accepted = post(as_user(clerk), app["id"], "accept")
     assert accepted.json()["status"] == "accepted"
     sms = Notification.objects.get(channel="sms")

@@ -15,7 +15,7 @@ from django.utils import timezone
 from apps.applications import services
 from apps.supervision.models import Alert
 from apps.supervision.services import flag_steps
-from tests.factories import ServiceItemFactory
+from tests.factories import ServiceItemFactory, hand_in_materials
 
 on_postgres = pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL")
 
@@ -26,6 +26,7 @@ def overdue_application(citizen, clerk, department, code):
     then = timezone.now() - timedelta(days=10)
     app = services.submit_application(actor=citizen, item=item, channel="online", delivery_method="electronic",
                                       now=then)
+    hand_in_materials(app, clerk, then)
     return services.accept_application(application_id=app.pk, actor=clerk, now=then)
 
 

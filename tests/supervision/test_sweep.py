@@ -9,7 +9,7 @@ from apps.applications.models import Application, Step
 from apps.supervision.models import Alert
 from apps.supervision.services import run_supervision
 from tests.applications.conftest import at
-from tests.factories import ServiceItemFactory
+from tests.factories import ServiceItemFactory, hand_in_materials
 
 pytestmark = pytest.mark.django_db
 
@@ -26,6 +26,7 @@ def one_day_item(department):
 def accepted(citizen, clerk, item, when):
     app = services.submit_application(actor=citizen, item=item, channel="online", delivery_method="electronic",
                                       now=when)
+    hand_in_materials(app, clerk, when)
     return services.accept_application(application_id=app.pk, actor=clerk, now=when)
 
 
