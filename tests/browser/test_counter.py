@@ -1,12 +1,15 @@
 """The counter and back-office workbench in a browser: intake, approval, pauses, extension, delivery."""
 
 import re
+from datetime import timedelta
 
 import pytest
 from django.utils import timezone
 
 from apps.applications import services
 from apps.applications.models import Application, Event, Status, StepStatus, Visit
+from apps.supervision.models import Alert
+from apps.supervision.services import run_supervision
 from tests.factories import hand_in_materials, make_id_number
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -217,3 +220,50 @@ def test_a_clerk_of_another_hall_cannot_act_on_an_accepted_application(district,
     assert answer.status in {403, 404}
     application.refresh_from_db()
     assert not application.suspended
+
+
+def test_a_manager_assigns_a_step_to_an_approver(district, sign_in, page, live_server):
+    application = accepted(district)
+    sign_in(district["manager"])
+    open_application(page, live_server, application)
+    page.select_option("#assignee", str(district["approver"].pk))
+    act(page, "[data-api$='/assign/'] button")
+    assert application.steps.get(order=1).assignee == district["approver"]
+
+
+def test_a_result_sent_by_mail_needs_its_waybill_and_makes_no_visit(district, sign_in, page, check_page,
+                                                                    live_server):
+    citizen = district["citizen"]
+    application = services.submit_application(
+        actor=district["clerk"], item=district["item"], channel="window", delivery_method="mail",
+        delivery_address="深圳市福田区某路2号", now=timezone.now(),
+        applicant={"name": citizen.name, "id_number": citizen.id_number, "phone": citizen.phone})
+    hand_in_materials(application, district["clerk"], timezone.now())
+    services.accept_application(application_id=application.pk, actor=district["clerk"], now=timezone.now())
+    for step in application.steps.order_by("order"):
+        services.approve_step(application_id=application.pk, step_id=step.pk, actor=district["approver"],
+                              comment="同意", now=timezone.now())
+    sign_in(district["clerk"])
+    open_application(page, live_server, application)
+    assert page.locator("#deliver-method").input_value() == "mail"
+    page.click("#deliver-action button[type=submit]")
+    page.locator("#deliver-action .error-summary").wait_for()
+    check_page("mail-needs-waybill")
+    page.fill("#deliver-reference", "SF1234567890")
+    act(page, "#deliver-action button[type=submit]")
+    wait_for_status(application, Status.DELIVERED)
+    assert application.delivery_reference == "SF1234567890"
+    assert not Visit.objects.filter(application=application, purpose="collect").exists()
+
+
+def test_an_approver_acknowledges_an_overdue_alert(district, sign_in, page, check_page, live_server):
+    application = accepted(district)
+    run_supervision(now=timezone.now() + timedelta(days=30))
+    alert = Alert.objects.filter(application=application).first()
+    assert alert is not None
+    sign_in(district["approver"])
+    assert page.locator("#inbox tbody .tag.overdue").count() >= 1
+    check_page("inbox-overdue")
+    act(page, f"form[data-api$='/alerts/{alert.pk}/acknowledge/'] button")
+    alert.refresh_from_db()
+    assert alert.acknowledged_by == district["approver"]
