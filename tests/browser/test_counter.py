@@ -84,6 +84,9 @@ def test_a_walk_in_is_taken_in_accepted_and_the_receipt_printed(district, sign_i
     pdf = page.request.get(live_server.url + receipt.get_attribute("href"))
     assert pdf.status == 200 and pdf.headers["content-type"] == "application/pdf" and pdf.body()[:4] == b"%PDF"
     check_page("accepted")
+    page.set_viewport_size({"width": 390, "height": 844})         # the same page on a phone
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    check_page("accepted-phone")
 
 
 def test_a_missing_material_ends_in_one_correction_notice_then_acceptance(district, sign_in, page, check_page,
