@@ -66,8 +66,10 @@ def _inbox(user):
 def intake(request):
     """Walk-in intake (综合窗口): find the item by name or code, then the applicant."""
     search = request.GET.get("q", "").strip()[:60]
-    results = catalog_selectors.PublicGuideFilter({"search": search}, catalog_selectors.public_guides()).qs[:15] \
-        if search else []
+    results = []
+    if search:
+        guides = catalog_selectors.PublicGuideFilter({"search": search}, catalog_selectors.public_guides())
+        results = guides.qs[:15]
     guide = catalog_selectors.public_guide(code=request.GET["item"]) if request.GET.get("item") else None
     if request.GET.get("item") and guide is None:
         raise Http404
