@@ -73,6 +73,7 @@ def test_a_walk_in_is_taken_in_accepted_and_the_receipt_printed(district, sign_i
         page.click("#intake-form button[type=submit]")
     application = Application.objects.get()
     assert page.url.endswith(f"/counter/applications/{application.pk}/")
+    assert page.evaluate("document.activeElement.dataset.rowToggle") == ""   # the hand goes to the checklist
     for box in page.locator("[data-row-toggle][id^=rcv-]").all():
         box.check()
     act(page, "button[data-shortcut=R]")
