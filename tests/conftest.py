@@ -11,7 +11,14 @@ from apps.accounts.models import Role
 from apps.applications import services
 from apps.workdays.calendar import clear_cache as clear_calendar
 from govservice.celery import app as celery_app
-from tests.factories import DepartmentFactory, HallFactory, ServiceItemFactory, UserFactory, WindowFactory
+from tests.factories import (
+    DepartmentFactory,
+    HallFactory,
+    ServiceItemFactory,
+    UserFactory,
+    WindowFactory,
+    hand_in_materials,
+)
 from tests.helpers import at
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -147,12 +154,14 @@ def as_user():
 @pytest.fixture
 def make_application(citizen, clerk, item):
     """`make_application(submitted_at=…)`: an online application of `citizen` for `item` (or the `item=` given),
-    made through the services; accepted by `clerk` when `accepted_at=` is given."""
+    made through the services; accepted by `clerk` when `accepted_at=` is given, after the applicant hands every
+    required material in at the window."""
     def make(*, submitted_at, accepted_at=None, item=item, applicant=citizen, delivery_method="electronic"):
         application = services.submit_application(actor=applicant, item=item, channel="online",
                                                   delivery_method=delivery_method, now=submitted_at)
         if accepted_at is None:
             return application
+        hand_in_materials(application, clerk, accepted_at)
         return services.accept_application(application_id=application.pk, actor=clerk, now=accepted_at)
     return make
 

@@ -101,3 +101,13 @@ class UserFactory(factory.django.DjangoModelFactory):
     def saved(self, create, extracted, **kwargs):
         if create:
             self.save()
+
+
+def hand_in_materials(application, clerk, now):
+    """The applicant hands every required material in at the window and `clerk` records it (so it can be
+    accepted)."""
+    from apps.applications import services
+
+    items = [{"material": m.pk, "original": True, "copies": 1}
+             for m in application.item_version.materials.filter(required=True)]
+    services.record_received_materials(application_id=application.pk, actor=clerk, items=items, now=now)

@@ -237,6 +237,29 @@ class UploadedMaterial(models.Model):
         verbose_name_plural = _("uploaded materials")
 
 
+class ReceivedMaterial(models.Model):
+    """A material handed in on paper at a window (窗口收取纸质材料): what the clerk checked, original or copy."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="received_materials")
+    material = models.ForeignKey(VersionMaterial, verbose_name=_("material"), on_delete=models.PROTECT,
+                                 related_name="+")
+    original = models.BooleanField(_("original (原件)"), default=False)
+    copies = models.PositiveSmallIntegerField(_("copies"), default=1)
+    received_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("received by"),
+                                    on_delete=models.PROTECT, related_name="+")
+    received_at = models.DateTimeField(_("received at"))
+
+    class Meta:
+        ordering = ["material__order", "material_id"]
+        verbose_name = _("material received at a window")
+        verbose_name_plural = _("materials received at a window")
+        constraints = [
+            models.UniqueConstraint(fields=["application", "material"], name="received_material_once"),
+            models.CheckConstraint(condition=Q(original=True) | Q(copies__gte=1),
+                                   name="received_material_something"),
+        ]
+
+
 class SuspensionKind(models.TextChoices):
     """特别程序 whose time is not counted (art. 45)."""
 

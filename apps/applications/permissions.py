@@ -105,6 +105,7 @@ RULES = {
     "request_correction": can_take_in,
     "resubmit": can_resubmit,
     "upload_material": can_upload,
+    "receive_materials": can_take_in,
     "assign_step": _can_assign_active_step,
     "approve_step": _can_act_on_active_step,
     "deny_step": _can_act_on_active_step,

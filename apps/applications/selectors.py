@@ -68,7 +68,7 @@ def application_detail(user, pk) -> QuerySet[Application]:
             .select_related("service_item", "item_version", "department", "hall", "window", "applicant")
             .prefetch_related(
                 Prefetch("steps", queryset=Step.objects.select_related("department", "assignee", "finished_by")),
-                "materials__material",
+                "materials__material", "received_materials__material",
                 Prefetch("events", queryset=Event.objects.select_related("actor").order_by("seq")),
                 "visits__hall", "visits__window", "correction_notices", "suspensions", "extensions"))
 
@@ -143,3 +143,26 @@ def track_view(application: Application) -> dict:
 def awaiting_deemed_acceptance(today) -> QuerySet[Application]:
     """Submitted applications whose 5-working-day intake period ended before `today` (逾期视为受理)."""
     return Application.objects.filter(status=Status.SUBMITTED, intake_due_on__lt=today).order_by("pk")
+
+
+def intake_queue(user, *, search: str = "") -> QuerySet[Application]:
+    """收件待办: applications waiting for a decision at intake (online submissions, corrections returned) and
+    those waiting for the applicant's corrections, the longest-waiting first."""
+    qs = (visible_applications(user)
+          .filter(status__in=[Status.SUBMITTED, Status.CORRECTION_REQUESTED])
+          .select_related("item_version", "hall")
+          .order_by("received_on", "id"))
+    if search:
+        qs = qs.filter(Q(tracking_number__icontains=search) | Q(applicant_name__icontains=search))
+    return qs
+
+
+def awaiting_delivery(user, *, search: str = "") -> QuerySet[Application]:
+    """待送达: decided applications whose result is still to be handed over or sent, the oldest decision first."""
+    qs = (visible_applications(user)
+          .filter(status__in=[Status.APPROVED, Status.DENIED])
+          .select_related("item_version", "hall")
+          .order_by("decided_at", "id"))
+    if search:
+        qs = qs.filter(Q(tracking_number__icontains=search) | Q(applicant_name__icontains=search))
+    return qs

@@ -56,6 +56,8 @@ TRANSITIONS: dict[str, Transition] = {
     "resubmit": Transition(frozenset({Status.CORRECTION_REQUESTED}), Status.SUBMITTED, "resubmitted",
                            gettext_lazy("resubmit after correction")),
     "upload_material": Transition(AT_INTAKE, None, "material_uploaded", gettext_lazy("upload a material")),
+    "receive_materials": Transition(AT_INTAKE, None, "materials_received",
+                                    gettext_lazy("record materials received at the window")),
     "assign_step": Transition(frozenset({Status.ACCEPTED}), None, "step_assigned", gettext_lazy("assign a step")),
     "approve_step": Transition(frozenset({Status.ACCEPTED}), None, "step_approved", gettext_lazy("approve a step"),
                                decides=Status.APPROVED, clock=RUNNING),

@@ -13,6 +13,7 @@ from apps.applications.services import (
     accept_application,
     approve_step,
     deliver_application,
+    record_received_materials,
     request_correction,
     submit_application,
 )
@@ -110,13 +111,21 @@ def _demo_applications(now) -> int:
         return submit_application(actor=citizen, item=items[code], channel="online", delivery_method="electronic",
                                   now=when, **extra)
 
+    def hand_in(application, when):
+        """The applicant brings the paper materials to the window: all of them, so it can be accepted."""
+        items = [{"material": m.pk, "original": m.original, "copies": m.copies}
+                 for m in application.item_version.materials.filter(required=True)]
+        record_received_materials(application_id=application.pk, actor=clerk, items=items, now=when)
+
     # Waiting at intake since this morning.
     submit("000104002000", now - timedelta(hours=2))
     # Accepted three weeks ago and never decided: its first step and the application are overdue (red).
     late = submit("000148001000", now - timedelta(days=21))
+    hand_in(late, now - timedelta(days=21))
     accept_application(application_id=late.pk, actor=clerk, now=now - timedelta(days=21))
     # Accepted yesterday: in time.
     fresh = submit("000104010000", now - timedelta(days=1))
+    hand_in(fresh, now - timedelta(days=1))
     accept_application(application_id=fresh.pk, actor=clerk, now=now - timedelta(days=1))
     # A one-time correction notice waiting for the applicant.
     waiting = submit("000166010000", now - timedelta(days=2))
@@ -126,6 +135,7 @@ def _demo_applications(now) -> int:
                        note="请补齐后在网上重新提交", now=now - timedelta(days=2))
     # Approved and delivered electronically: zero visits.
     done = submit("000201001000", now - timedelta(days=8))
+    hand_in(done, now - timedelta(days=8))
     accept_application(application_id=done.pk, actor=clerk, now=now - timedelta(days=8))
     for step in done.steps.order_by("order"):
         approve_step(application_id=done.pk, step_id=step.pk, actor=approver, comment="同意",

@@ -76,7 +76,7 @@ function fieldValue(el) {
   }
   if (el.type === "radio") return el.checked ? el.value : undefined;
   if (el.type === "file") return undefined;
-  const raw = el.value.trim();
+  const raw = el.hasAttribute("data-compact") ? el.value.replace(/[\s-]/g, "") : el.value.trim();
   if (raw === "" && (el.hasAttribute("data-optional") || type === "int")) return undefined;
   if (type === "int") return /^-?\d+$/.test(raw) ? Number(raw) : raw;   // the API says what is wrong with it
   if (type === "null-int") return raw === "" ? null : Number(raw);
@@ -328,6 +328,26 @@ document.addEventListener("click", (event) => {
   else delete document.documentElement.dataset.fontscale;
   document.cookie = `fontscale=${large ? "large" : ""}; path=/; max-age=31536000; SameSite=Lax`;
   toggle.setAttribute("aria-pressed", String(large));
+});
+
+// A resident ID number checked as it is typed (GB 11643 check digit); the API checks it again.
+const ID_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+function idNumberState(value) {
+  const v = value.replace(/[\s-]/g, "").toUpperCase();
+  if (v.length < 18) return v.length ? "short" : "";
+  if (!/^\d{17}[\dX]$/.test(v)) return "bad";
+  const sum = [...v.slice(0, 17)].reduce((acc, c, i) => acc + Number(c) * ID_WEIGHTS[i], 0);
+  return "10X98765432"[sum % 11] === v[17] ? "ok" : "bad";
+}
+
+document.addEventListener("input", (event) => {
+  const el = event.target;
+  if (!el.matches?.('[data-validate="id-number"]')) return;
+  const state = idNumberState(el.value);
+  const note = document.getElementById(`${el.id}-check`);
+  if (!note) return;
+  note.className = state === "ok" ? "valid-note" : state === "bad" ? "invalid-note" : "hint";
+  note.textContent = state ? el.dataset[state] : "";
 });
 
 function typing(target) {

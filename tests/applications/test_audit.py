@@ -63,7 +63,7 @@ def test_an_untouched_chain_verifies(history, capsys):
         ok, out = verify(capsys)
     assert ok and "every chain intact" in out
     events = list(Event.objects.filter(application=history).order_by("seq"))
-    assert [e.seq for e in events] == [1, 2, 3]
+    assert [e.seq for e in events] == [1, 2, 3, 4]
     assert all(later.prev_hash == earlier.hash for earlier, later in zip(events, events[1:], strict=False))
 
 
@@ -84,12 +84,12 @@ def test_a_deleted_event_is_named(history, capsys):
 
 def test_a_deleted_last_event_is_noticed_too(history, capsys):
     with triggers_switched_off(), connection.cursor() as cursor:
-        cursor.execute("DELETE FROM applications_event WHERE application_id = %s AND seq = 3", [history.pk])
+        cursor.execute("DELETE FROM applications_event WHERE application_id = %s AND seq = 4", [history.pk])
     ok, out = verify(capsys)
-    assert not ok and "共写入了3个事件" in out
+    assert not ok and "共写入了4个事件" in out
     with translation.override("en"):
         ok, out = verify(capsys)
-    assert not ok and "3 were written" in out
+    assert not ok and "4 were written" in out
 
 
 def rewrite_event(event: Event, payload: dict, *, key: str) -> None:
@@ -104,14 +104,14 @@ def rewrite_event(event: Event, payload: dict, *, key: str) -> None:
 
 
 def test_an_event_rewritten_without_the_key_is_detected(history, capsys):
-    last = Event.objects.get(application=history, seq=3)
+    last = Event.objects.get(application=history, seq=4)
     rewrite_event(last, {"comment": "改过"}, key="a guess at the key")
     ok, out = verify(capsys)
-    assert not ok and "第3个事件" in out
+    assert not ok and "第4个事件" in out
 
 
 def test_the_chain_is_keyed_with_the_audit_key(history, capsys):
-    last = Event.objects.get(application=history, seq=3)
+    last = Event.objects.get(application=history, seq=4)
     rewrite_event(last, {"comment": "改过"}, key=settings.AUDIT_KEY)  # only the key's holder can do this
     ok, _out = verify(capsys)
     assert ok
@@ -129,13 +129,13 @@ def test_a_case_deleted_with_all_its_rows_is_detected_by_the_checkpoint(history,
     with translation.override("en"):
         ok, out = verify(capsys)
     assert not ok
-    assert f"application {history.pk}, sealed with 3 events, no longer exists" in out
+    assert f"application {history.pk}, sealed with 4 events, no longer exists" in out
     assert f"application {other.pk}" not in out
 
 
 def test_checkpoints_seal_only_chains_that_grew_and_are_signed(history, citizen, item, capsys):
     first = audit.seal_checkpoint(now=at(2026, 11, 3, 11))
-    assert first.heads == {str(history.pk): [3, Application.objects.get(pk=history.pk).last_event_hash]}
+    assert first.heads == {str(history.pk): [4, Application.objects.get(pk=history.pk).last_event_hash]}
     other = services.submit_application(actor=citizen, item=item, channel="online", delivery_method="electronic",
                                         now=at(2026, 11, 3, 12))
     second = audit.seal_checkpoint(now=at(2026, 11, 3, 13))

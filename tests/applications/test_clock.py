@@ -10,6 +10,7 @@ from apps.applications.clock import provisional
 from apps.applications.models import Application, Status, StepStatus
 from apps.applications.states import TransitionNotAllowed
 from apps.workdays.models import CalendarDay, CalendarYear
+from tests.factories import hand_in_materials
 from tests.helpers import at
 
 pytestmark = pytest.mark.django_db
@@ -17,6 +18,7 @@ pytestmark = pytest.mark.django_db
 
 def test_acceptance_starts_the_clock_in_working_days(make_application, clerk, item):
     app = make_application(submitted_at=at(2026, 9, 25, 10))
+    hand_in_materials(app, clerk, at(2026, 9, 28, 10))
     app = services.accept_application(application_id=app.pk, actor=clerk, now=at(2026, 9, 28, 10))
     # 9/29, 9/30, (National Day 10/1-10/7), 10/8, 10/9, and Saturday 10/10, an adjusted working day.
     assert app.due_date == date(2026, 10, 10)
@@ -61,6 +63,7 @@ def test_a_correction_notice_stops_deemed_acceptance_and_resubmission_restarts_i
 def test_pausing_across_national_day_moves_every_due_date_by_the_working_days_paused(make_application, clerk,
                                                                                      approver, item):
     app = make_application(submitted_at=at(2026, 9, 25, 10))
+    hand_in_materials(app, clerk, at(2026, 9, 28, 10))
     services.accept_application(application_id=app.pk, actor=clerk, now=at(2026, 9, 28, 10))
     services.suspend_application(application_id=app.pk, actor=approver, kind="inspection", reason="现场核查",
                                  now=at(2026, 9, 29, 11))
@@ -80,6 +83,7 @@ def test_pausing_across_national_day_moves_every_due_date_by_the_working_days_pa
 
 def test_extension_needs_a_reason_happens_once_and_moves_both_due_dates(make_application, clerk, manager, item):
     app = make_application(submitted_at=at(2026, 11, 2, 10))
+    hand_in_materials(app, clerk, at(2026, 11, 2, 11))
     app = services.accept_application(application_id=app.pk, actor=clerk, now=at(2026, 11, 2, 11))
     before = (app.due_date, app.legal_due_date)
     with pytest.raises(ValidationError):
@@ -94,8 +98,7 @@ def test_extension_needs_a_reason_happens_once_and_moves_both_due_dates(make_app
 
 
 def test_the_api_refuses_an_extension_longer_than_the_law_allows(make_application, as_user, clerk, manager, item):
-    app = make_application(submitted_at=at(2026, 11, 2, 10))
-    services.accept_application(application_id=app.pk, actor=clerk, now=at(2026, 11, 2, 11))
+    app = make_application(submitted_at=at(2026, 11, 2, 10), accepted_at=at(2026, 11, 2, 11))
     extend = f"/api/v1/applications/{app.pk}/extend/"
     refused = as_user(manager).post(extend, {"days": law.MAX_EXTENSION_WORKDAYS + 1, "reason": "需专家论证"},
                                     format="json")
@@ -112,6 +115,7 @@ def test_a_deadline_in_a_year_not_entered_is_provisional_and_recomputed_when_the
     long_item = ServiceItemFactory(code="000148003000", department=department, promised_limit_days=20,
                                    legal_limit_days=20)
     app = make_application(item=long_item, submitted_at=at(2026, 12, 15, 10))
+    hand_in_materials(app, clerk, at(2026, 12, 15, 11))
     app = services.accept_application(application_id=app.pk, actor=clerk, now=at(2026, 12, 15, 11))
     # 2027 is not entered: New Year's Day is the only holiday counted; no adjusted weekends are known.
     assert app.due_date == date(2027, 1, 13)
@@ -131,6 +135,7 @@ def test_the_admin_list_marks_a_provisional_due_date(make_application, admin_cli
     long_item = ServiceItemFactory(code="000148003001", department=department, promised_limit_days=20,
                                    legal_limit_days=20)
     app = make_application(item=long_item, submitted_at=at(2026, 12, 15, 10))
+    hand_in_materials(app, clerk, at(2026, 12, 15, 11))
     services.accept_application(application_id=app.pk, actor=clerk, now=at(2026, 12, 15, 11))
     page = admin_client.get("/admin/applications/application/").content.decode()
     assert "2027-01-13（暂定）" in page

@@ -3,7 +3,7 @@
 import pytest
 
 from apps.applications.models import Application, Event, Visit
-from tests.helpers import APPLY, apply_online, post
+from tests.helpers import APPLY, apply_online, hand_in_at_window, post
 
 pytestmark = pytest.mark.django_db
 
@@ -23,7 +23,9 @@ def test_a_repeated_create_returns_the_first_response_and_creates_nothing(as_use
 
 def test_a_repeated_action_replays_instead_of_answering_409(as_user, citizen, clerk, item):
     app = apply_online(as_user(citizen), item)
+    hand_in_at_window(as_user(clerk), app["id"])
     first = post(as_user(clerk), app["id"], "accept", **{"Idempotency-Key": "accept-1"})
+    hand_in_at_window(as_user(clerk), app["id"])
     again = post(as_user(clerk), app["id"], "accept", **{"Idempotency-Key": "accept-1"})
     assert first.status_code == again.status_code == 200
     assert again.json()["status"] == "accepted"
@@ -36,8 +38,10 @@ def test_keys_belong_to_one_user_and_one_request(as_user, citizen, clerk, item):
     post(as_user(clerk), app["id"], "visits", {"purpose": "consult"}, **{"Idempotency-Key": "v"})
     post(as_user(clerk), app["id"], "visits", {"purpose": "consult"}, **{"Idempotency-Key": "v"})
     assert Visit.objects.count() == 1
+    hand_in_at_window(as_user(clerk), app["id"])
     reused = post(as_user(clerk), app["id"], "accept", **{"Idempotency-Key": "v"})
     assert reused.status_code == 400
+    hand_in_at_window(as_user(clerk), app["id"])
     assert post(as_user(clerk), app["id"], "accept", **{"Idempotency-Key": "x" * 101}).status_code == 400
 
 

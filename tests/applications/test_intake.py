@@ -5,7 +5,7 @@ import pytest
 from apps.applications import services
 from apps.applications.models import Event
 from apps.core.errors import Conflict, NotFound
-from tests.helpers import apply_at_window, apply_online, at, post, url
+from tests.helpers import apply_at_window, apply_online, at, hand_in_at_window, post, url
 
 pytestmark = pytest.mark.django_db
 
@@ -63,6 +63,7 @@ def test_correction_items_must_be_materials_of_the_item(as_user, citizen, clerk,
 
 def test_withdrawal_before_a_decision_cancels_the_open_steps(as_user, citizen, clerk, item):
     app = apply_online(as_user(citizen), item)
+    hand_in_at_window(as_user(clerk), app["id"])
     post(as_user(clerk), app["id"], "accept")
     withdrawn = post(as_user(citizen), app["id"], "withdraw", {"reason": "不再需要"}).json()
     assert withdrawn["status"] == "withdrawn"
@@ -75,6 +76,7 @@ def test_instant_item_is_decided_at_acceptance(as_user, citizen, clerk, departme
     instant = ServiceItemFactory(code="000148005000", name="生育登记", department=department, instant=True,
                                  promised_limit_days=0, legal_limit_days=0)
     app = apply_at_window(as_user(clerk), instant, citizen, delivery="electronic")
+    hand_in_at_window(as_user(clerk), app["id"])
     decided = post(as_user(clerk), app["id"], "accept").json()
     assert decided["status"] == "approved"
     assert decided["decided_at"]

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.helpers import active_step, apply_at_window, apply_online, post, url
+from tests.helpers import active_step, apply_at_window, apply_online, hand_in_at_window, post, url
 
 pytestmark = pytest.mark.django_db
 
@@ -13,6 +13,7 @@ def test_online_application_with_electronic_delivery_needs_no_visit(as_user, cit
     assert created["tracking_number"].startswith("WEB-")
     assert created["verification_code"]
 
+    hand_in_at_window(as_user(clerk), created["id"])
     accepted = post(as_user(clerk), created["id"], "accept").json()
     assert accepted["status"] == "accepted"
     assert accepted["due_date"] and accepted["legal_due_date"]
@@ -31,13 +32,14 @@ def test_online_application_with_electronic_delivery_needs_no_visit(as_user, cit
     assert delivered["visits_count"] == 0
     assert delivered["visits_within_limit"] is True
     actions = [event["action"] for event in delivered["events"]]
-    assert actions == ["submitted", "accepted", "step_approved", "step_approved", "delivered"]
+    assert actions == ["submitted", "materials_received", "accepted", "step_approved", "step_approved", "delivered"]
 
 
 def test_window_application_collected_at_the_window_counts_two_visits(as_user, citizen, clerk, approver, item):
     created = apply_at_window(as_user(clerk), item, citizen)
     assert created["tracking_number"].startswith("QZX-")
     assert created["visits_count"] == 1
+    hand_in_at_window(as_user(clerk), created["id"])
     post(as_user(clerk), created["id"], "accept")
     for _ in range(2):
         step = active_step(as_user(approver).get(url(created["id"])).json())
@@ -52,6 +54,7 @@ def test_window_application_collected_at_the_window_counts_two_visits(as_user, c
 
 def test_online_application_delivered_by_mail_is_zero_visits(as_user, citizen, clerk, approver, item):
     created = apply_online(as_user(citizen), item, delivery="mail", delivery_address="深圳市某区某路 8 号")
+    hand_in_at_window(as_user(clerk), created["id"])
     post(as_user(clerk), created["id"], "accept")
     for _ in range(2):
         step = active_step(as_user(approver).get(url(created["id"])).json())
@@ -65,6 +68,7 @@ def test_online_application_delivered_by_mail_is_zero_visits(as_user, citizen, c
 
 def test_denial_states_the_reason_and_can_be_delivered_and_rated(as_user, citizen, clerk, approver, item):
     created = apply_online(as_user(citizen), item)
+    hand_in_at_window(as_user(clerk), created["id"])
     step = active_step(post(as_user(clerk), created["id"], "accept").json())
     assert post(as_user(approver), created["id"], f"steps/{step['id']}/deny", {"reason": ""}).status_code == 400
     denied = post(as_user(approver), created["id"], f"steps/{step['id']}/deny", {"reason": "场所面积不足"}).json()
@@ -89,6 +93,7 @@ def test_events_are_append_only(as_user, citizen, item):
 def test_online_application_collected_at_a_window_is_one_visit_within_the_limit(as_user, citizen, clerk, approver,
                                                                                 item):
     created = apply_online(as_user(citizen), item, delivery="window")
+    hand_in_at_window(as_user(clerk), created["id"])
     post(as_user(clerk), created["id"], "accept")
     for _ in range(2):
         step = active_step(as_user(approver).get(url(created["id"])).json())

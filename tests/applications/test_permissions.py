@@ -3,6 +3,7 @@
 import pytest
 
 from apps.applications import services
+from tests.factories import hand_in_materials
 from tests.helpers import at, url
 
 pytestmark = pytest.mark.django_db
@@ -95,6 +96,7 @@ def test_a_clerk_anywhere_takes_in_waiting_applications_but_a_dedicated_window_o
     clerk.window = WindowFactory(hall=hall, number="09", kind="dedicated")
     clerk.save()
     assert as_user(clerk).post(url(app.pk, "accept")).status_code == 403
+    hand_in_materials(app, other_clerk, at(2026, 11, 2, 10))
     assert as_user(other_clerk).post(url(app.pk, "accept")).status_code == 200
 
 
@@ -124,6 +126,7 @@ def test_allowed_actions_are_those_of_the_person_asking(make_application, as_use
     assert {"accept", "reject", "request_correction", "record_visit"} <= set(offered["clerk"])
     assert "withdraw" not in offered["clerk"]
 
+    hand_in_materials(app, clerk, at(2026, 11, 2, 10))
     app = services.accept_application(application_id=app.pk, actor=clerk, now=at(2026, 11, 2, 10))
     assert set(as_user(approver).get(url(app.pk)).json()["allowed_actions"]) == {
         "assign_step", "approve_step", "deny_step", "suspend"}

@@ -3,13 +3,14 @@
 import pytest
 
 from apps.applications.api.views import TrackThrottle
-from tests.helpers import apply_online, post
+from tests.helpers import apply_online, hand_in_at_window, post
 
 pytestmark = pytest.mark.django_db
 
 
 def test_tracking_shows_progress_but_nothing_personal(api_client, as_user, citizen, clerk, item):
     app = apply_online(as_user(citizen), item)
+    hand_in_at_window(as_user(clerk), app["id"])
     post(as_user(clerk), app["id"], "accept")
     response = api_client.get(f"/api/v1/track/{app['tracking_number']}/", {"code": app["verification_code"]})
     assert response.status_code == 200
@@ -53,6 +54,7 @@ def test_each_written_notice_is_a_pdf(path, as_user, citizen, clerk, approver, i
                       {"items": [{"material": material, "problem": "缺少签字"}]}).json()
         kind = "correction"
     else:
+        hand_in_at_window(as_user(clerk), app["id"])
         detail = post(as_user(clerk), app["id"], "accept").json()
         kind = "acceptance"
         if path == "deny":

@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from apps.applications import services
 from apps.catalog.models import StepTemplate
 from apps.catalog.services import publish_item
-from tests.factories import ServiceItemFactory
+from tests.factories import ServiceItemFactory, hand_in_materials
 from tests.helpers import PDF, at, url
 
 pytestmark = pytest.mark.django_db
@@ -24,6 +24,7 @@ def busy_application(make_application, citizen, clerk, department, code, steps):
     for material in item.current_version.materials.all():
         services.upload_material(application_id=app.pk, actor=citizen, material_id=material.pk,
                                  upload=SimpleUploadedFile("a.pdf", PDF), now=at(2026, 11, 2, 9, 30))
+    hand_in_materials(app, clerk, at(2026, 11, 2, 10))
     services.accept_application(application_id=app.pk, actor=clerk, now=at(2026, 11, 2, 10))
     for _ in range(steps - 1):
         step = app.steps.get(status="active")

@@ -6,7 +6,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from apps.applications.models import UploadedMaterial
-from tests.helpers import JPEG, PDF, PNG, apply_online, url
+from tests.helpers import JPEG, PDF, PNG, apply_online, hand_in_at_window, url
 
 pytestmark = pytest.mark.django_db
 
@@ -88,7 +88,8 @@ def test_only_those_who_may_see_the_application_download_its_files(as_user, citi
 
 def test_no_uploads_after_acceptance(as_user, citizen, clerk, app_and_material):
     app, material = app_and_material
-    as_user(clerk).post(url(app["id"], "accept"))
+    hand_in_at_window(as_user(clerk), app["id"])
+    assert as_user(clerk).post(url(app["id"], "accept")).status_code == 200
     assert upload(as_user(citizen), app, material, "late.pdf", PDF).status_code == 409
 
 

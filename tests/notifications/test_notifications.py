@@ -7,7 +7,7 @@ from apps.notifications.models import Notification
 from apps.notifications.services import resend_pending
 from apps.supervision.services import run_supervision
 from tests.factories import ServiceItemFactory
-from tests.helpers import apply_at_window, apply_online, at, post
+from tests.helpers import apply_at_window, apply_online, at, hand_in_at_window, post
 
 pytestmark = pytest.mark.django_db
 
@@ -19,6 +19,7 @@ def test_the_applicant_is_told_of_acceptance_decision_delivery_and_extension(dja
     citizen.save()
     with django_capture_on_commit_callbacks(execute=True):
         app = apply_online(as_user(citizen), item)
+        hand_in_at_window(as_user(clerk), app["id"])
         detail = post(as_user(clerk), app["id"], "accept").json()
         post(as_user(manager), app["id"], "extend", {"days": 3, "reason": "需专家论证"})
         for step in detail["steps"]:
@@ -38,6 +39,7 @@ def test_an_applicant_without_an_account_is_told_by_sms(django_capture_on_commit
     walk_in = SimpleNamespace(name="王五", id_number="11010519491231002X", phone="13700001111")
     with django_capture_on_commit_callbacks(execute=True):
         app = apply_at_window(as_user(clerk), item, walk_in)
+        hand_in_at_window(as_user(clerk), app["id"])
         post(as_user(clerk), app["id"], "accept")
     sms = Notification.objects.get(channel="sms")
     assert sms.address == "13700001111" and sms.recipient is None and sms.topic == "accepted"
@@ -66,6 +68,7 @@ def test_a_failed_send_is_retried_and_the_change_stays(monkeypatch, django_captu
     monkeypatch.setattr(channels, "deliver", flaky)
     with django_capture_on_commit_callbacks(execute=True):
         app = apply_online(as_user(citizen), item)
+        hand_in_at_window(as_user(clerk), app["id"])
         accepted = post(as_user(clerk), app["id"], "accept")
     assert accepted.json()["status"] == "accepted"
     sms = Notification.objects.get(channel="sms")

@@ -10,7 +10,7 @@ import redis.connection
 from apps.notifications.models import Notification
 from apps.notifications.services import resend_pending
 from govservice.celery import app as celery_app
-from tests.helpers import apply_online, post
+from tests.helpers import apply_online, hand_in_at_window, post
 
 pytestmark = pytest.mark.django_db
 
@@ -45,6 +45,7 @@ def test_an_accept_answers_fast_with_the_broker_down_and_its_notifications_wait(
     citizen.email = "zhang@example.cn"  # in the app, by e-mail and by SMS: three to hand over
     citizen.save()
     app = apply_online(as_user(citizen), item)
+    hand_in_at_window(as_user(clerk), app["id"])
     started = time.monotonic()
     with django_capture_on_commit_callbacks(execute=True):
         response = post(as_user(clerk), app["id"], "accept")
@@ -59,6 +60,7 @@ def test_an_accept_answers_fast_with_the_broker_down_and_its_notifications_wait(
 def test_pending_notifications_are_sent_once_the_broker_is_back(
         django_capture_on_commit_callbacks, broker_down, as_user, citizen, clerk, item):
     app = apply_online(as_user(citizen), item)
+    hand_in_at_window(as_user(clerk), app["id"])
     with django_capture_on_commit_callbacks(execute=True):
         post(as_user(clerk), app["id"], "accept")
     celery_app.conf.task_always_eager = True  # the broker is back, a worker sends

@@ -13,6 +13,7 @@ from apps.core.api.fields import IdField
 from apps.core.api.serializers import CodeNameSerializer
 
 from .. import clock, law, permissions
+from ..completeness import missing_materials
 from ..models import Channel, DeliveryMethod, Flag, Status, StepStatus, SuspensionKind, VisitPurpose
 from ..notices import available_notices
 
@@ -52,6 +53,16 @@ class ApplicationCreateInputSerializer(serializers.Serializer):
 class MaterialUploadInputSerializer(serializers.Serializer):
     material = IdField(help_text=_("Material id from the service item's materials."))
     file = serializers.FileField(help_text=_("PDF, JPEG or PNG."))
+
+
+class ReceivedItemSerializer(serializers.Serializer):
+    material = IdField(help_text=_("Material id from the service item's materials."))
+    original = serializers.BooleanField(default=False, help_text=_("The original was shown or handed in."))
+    copies = serializers.IntegerField(min_value=0, max_value=20, default=1, help_text=_("Copies handed in."))
+
+
+class ReceivedMaterialsInputSerializer(serializers.Serializer):
+    items = ReceivedItemSerializer(many=True, allow_empty=False)
 
 
 class AssignInputSerializer(serializers.Serializer):
@@ -256,6 +267,14 @@ class ApplicationListOutputSerializer(serializers.Serializer):
         return clock.provisional(application.legal_due_date)
 
 
+class ReceivedMaterialOutputSerializer(serializers.Serializer):
+    material = serializers.IntegerField(source="material_id")
+    material_name = serializers.CharField(source="material.name")
+    original = serializers.BooleanField()
+    copies = serializers.IntegerField()
+    received_at = serializers.DateTimeField()
+
+
 class ApplicationDetailOutputSerializer(ApplicationListOutputSerializer):
     verification_code = serializers.CharField(help_text=_("For public tracking; shown to the applicant and staff."))
     window = serializers.CharField(source="window.number", allow_null=True, default=None)
@@ -267,6 +286,10 @@ class ApplicationDetailOutputSerializer(ApplicationListOutputSerializer):
     paused_workdays = serializers.IntegerField()
     steps = StepOutputSerializer(many=True)
     materials = UploadedMaterialOutputSerializer(many=True)
+    received_materials = ReceivedMaterialOutputSerializer(
+        many=True, help_text=_("Paper materials recorded as received at a window."))
+    missing_materials = serializers.SerializerMethodField(
+        help_text=_("Required materials neither uploaded nor received: accepting needs none missing."))
     visits = VisitOutputSerializer(many=True)
     correction_notices = CorrectionNoticeOutputSerializer(many=True)
     suspensions = SuspensionOutputSerializer(many=True)
@@ -278,6 +301,10 @@ class ApplicationDetailOutputSerializer(ApplicationListOutputSerializer):
     @extend_schema_field(serializers.ListField(child=serializers.CharField()))
     def get_allowed_actions(self, application):
         return permissions.allowed_actions(self.context["request"].user, application)
+
+    @extend_schema_field(serializers.ListField(child=serializers.DictField()))
+    def get_missing_materials(self, application):
+        return [{"material": m.pk, "name": m.name} for m in missing_materials(application)]
 
     @extend_schema_field(serializers.DictField(child=serializers.URLField()))
     def get_notices(self, application):

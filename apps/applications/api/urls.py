@@ -6,6 +6,8 @@ urlpatterns = [
     path("applications/", views.ApplicationListCreateApi.as_view(), name="application-list"),
     path("applications/<id:pk>/", views.ApplicationDetailApi.as_view(), name="application-detail"),
     path("applications/<id:pk>/materials/", views.MaterialUploadApi.as_view(), name="application-materials"),
+    path("applications/<id:pk>/materials/received/", views.ReceivedMaterialsApi.as_view(),
+         name="application-materials-received"),
     path("applications/<id:pk>/materials/<id:material_pk>/", views.MaterialDownloadApi.as_view(),
          name="application-material-download"),
     path("applications/<id:pk>/accept/", views.AcceptApi.as_view(), name="application-accept"),

@@ -109,7 +109,9 @@ def action_schema(summary, request=None, description=""):
 
 @action_schema(gettext_lazy("Accept (受理)"),
                description=gettext_lazy("Starts the clock: due dates are set and the first step starts. "
-                                        "An instant item is approved at once."))
+                                        "An instant item is approved at once. Every required material must be "
+                                        "uploaded or received at the window: otherwise 400 with `materials` "
+                                        "listing what is missing."))
 class AcceptApi(ApplicationActionApi):
     permission = permissions.can_take_in
 
@@ -309,6 +311,20 @@ class MaterialUploadApi(ApplicationActionApi):
     def act(self, request, application, data):
         services.upload_material(application_id=application.pk, actor=request.user, material_id=data["material"],
                                  upload=data["file"], now=timezone.now())
+
+
+@action_schema(gettext_lazy("Record materials received at the window (窗口收取材料)"),
+               s.ReceivedMaterialsInputSerializer,
+               gettext_lazy("The clerk records each paper material the applicant handed in, original or copy "
+                            "and how many copies; recording one again corrects it. With every required "
+                            "material uploaded or received, the application can be accepted."))
+class ReceivedMaterialsApi(ApplicationActionApi):
+    permission = permissions.can_take_in
+    input_serializer = s.ReceivedMaterialsInputSerializer
+
+    def act(self, request, application, data):
+        services.record_received_materials(application_id=application.pk, actor=request.user,
+                                           items=data["items"], now=timezone.now())
 
 
 @extend_schema_view(get=extend_schema(summary=gettext_lazy("Download an uploaded material"), tags=TAG,

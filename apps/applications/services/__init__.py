@@ -25,10 +25,11 @@ from .review import (
     resume_application,
     suspend_application,
 )
+from .window_materials import record_received_materials
 
 __all__ = [
     "accept_application", "approve_step", "assign_step", "deem_accept_application", "deliver_application", "deny_step",
-    "extend_application", "lock_for_action", "record_visit", "refresh_deadlines", "reject_application",
-    "remind_corrections", "request_correction", "resubmit_application", "resume_application", "save_transition",
-    "submit_application", "suspend_application", "upload_material", "withdraw_application",
+    "extend_application", "lock_for_action", "record_received_materials", "record_visit", "refresh_deadlines",
+    "reject_application", "remind_corrections", "request_correction", "resubmit_application", "resume_application",
+    "save_transition", "submit_application", "suspend_application", "upload_material", "withdraw_application",
 ]

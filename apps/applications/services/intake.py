@@ -16,6 +16,7 @@ from apps.workdays.days import local_date, start_of
 
 from .. import clock, law, states, uploads
 from ..audit import record_event
+from ..completeness import require_complete_materials
 from ..messages import remind_applicant
 from ..models import (
     Application,
@@ -121,6 +122,7 @@ def accept_application(*, application_id: int, actor, now: datetime) -> Applicat
     """受理: start the clock and the first approval step; an instant item (即办件) is decided at once."""
     with transaction.atomic():
         application = lock_for_action(application_id, "accept")
+        require_complete_materials(application)
         _start_clock(application, actor=actor, now=now, accepted_on=local_date(now))
         if actor is not None and actor.role == Role.CLERK and application.hall_id is None:
             application.hall, application.window = actor.hall, actor.window
