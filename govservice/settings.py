@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "apps.applications",
     "apps.evaluation",
     "apps.supervision",
+    "apps.analytics",
     "apps.demo",
 ]
 

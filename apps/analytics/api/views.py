@@ -1,0 +1,217 @@
+"""Thin views over the figures: validate the filters, scope them to the manager, call one selector."""
+
+from dataclasses import replace
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import status
+from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
+from rest_framework.generics import ListAPIView
+from rest_framework.permissions import BasePermission, IsAuthenticated
+from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from apps.accounts.models import Role
+from apps.applications.audit import verify_chain
+from apps.applications.idempotency import run_idempotent
+from apps.applications.models import Application
+from apps.applications.selectors import visible_applications
+from apps.catalog.models import Department, ServiceItem
+
+from .. import figures, lists, reform, services
+from ..exports import CSVRenderer, XLSXRenderer
+from ..filters import Scope, StatsFilter
+from ..models import AuditCheck
+from . import serializers as s
+
+TAG = ["statistics"]
+EXPORT_FORMATS = {"csv", "xlsx"}
+FILTERS = [
+    OpenApiParameter("date_from", OpenApiTypes.DATE, description=gettext_lazy("Period start, included.")),
+    OpenApiParameter("date_to", OpenApiTypes.DATE, description=gettext_lazy("Period end, included.")),
+    OpenApiParameter("department", str, description=gettext_lazy("Department code.")),
+    OpenApiParameter("hall", str, description=gettext_lazy("Hall code.")),
+    OpenApiParameter("item", str, description=gettext_lazy("Service item code.")),
+    OpenApiParameter("format", str, enum=["json", "csv", "xlsx"],
+                     description=gettext_lazy("csv or xlsx: the table as a file.")),
+]
+
+
+class IsManager(BasePermission):
+    message = gettext_lazy("Only managers see the figures.")
+
+    def has_permission(self, request, view):
+        return request.user.role == Role.MANAGER
+
+
+def manager_scope(request) -> Scope:
+    """The validated filters (400 on bad input), narrowed to a department manager's own department (403 for
+    another)."""
+    filterset = StatsFilter(request.query_params, queryset=Application.objects.none())
+    if not filterset.is_valid():
+        raise ValidationError(filterset.errors)
+    scope, own = filterset.scope(), request.user.department
+    if own is not None:
+        if scope.department is not None and scope.department != own:
+            raise PermissionDenied(_("You see the figures of your own department only."))
+        scope = replace(scope, department=own)
+    return scope
+
+
+class StatsApi(APIView):
+    permission_classes = [IsAuthenticated, IsManager]
+    renderer_classes = [JSONRenderer, BrowsableAPIRenderer, CSVRenderer, XLSXRenderer]
+    export_name = "statistics"
+
+    def export_rows(self, data):
+        return data if isinstance(data, list) else [data]
+
+
+class OverviewApi(StatsApi):
+    export_name = "overview"
+
+    @extend_schema(summary=gettext_lazy("The district's (or a department's) figures"), tags=TAG,
+                   parameters=FILTERS, responses=s.OverviewSerializer)
+    def get(self, request):
+        return Response(s.OverviewSerializer(figures.figures(manager_scope(request))[()]).data)
+
+
+class ServiceItemFiguresApi(StatsApi):
+    export_name = "service-items"
+
+    @extend_schema(summary=gettext_lazy("The figures per service item"), tags=TAG, parameters=FILTERS,
+                   responses=s.ItemFiguresSerializer(many=True))
+    def get(self, request):
+        scope = manager_scope(request)
+        by_item = figures.figures(scope, "service_item")
+        items = ServiceItem.objects.filter(pk__in=[key[0] for key in by_item]).select_related("department")
+        rows = [{"code": item.code, "name": item.name,
+                 "department": {"code": item.department.code, "name": item.department.name},
+                 **by_item[(item.pk,)]} for item in items.order_by("code")]
+        return Response(s.ItemFiguresSerializer(rows, many=True).data)
+
+
+class DepartmentFiguresApi(StatsApi):
+    export_name = "departments"
+
+    @extend_schema(summary=gettext_lazy("The figures per department"), tags=TAG, parameters=FILTERS,
+                   responses=s.DepartmentFiguresSerializer(many=True))
+    def get(self, request):
+        by_department = figures.figures(manager_scope(request), "department")
+        departments = Department.objects.filter(pk__in=[key[0] for key in by_department]).order_by("code")
+        rows = [{"code": d.code, "name": d.name, **by_department[(d.pk,)]} for d in departments]
+        return Response(s.DepartmentFiguresSerializer(rows, many=True).data)
+
+
+class StepFiguresApi(StatsApi):
+    export_name = "steps"
+
+    @extend_schema(summary=gettext_lazy("Where cases wait: the figures per handling department and step"),
+                   tags=TAG, parameters=FILTERS, responses=s.StepFiguresSerializer(many=True))
+    def get(self, request):
+        return Response(s.StepFiguresSerializer(figures.step_figures(manager_scope(request)), many=True).data)
+
+
+class ReformApi(StatsApi):
+    export_name = "reform"
+
+    def export_rows(self, data):
+        return data["items"]
+
+    @extend_schema(summary=gettext_lazy("The reform ledger (改革台账)"), tags=TAG, parameters=FILTERS,
+                   responses=s.ReformSerializer)
+    def get(self, request):
+        scope = manager_scope(request)
+        ledger = reform.reform_ledger(department=scope.department, item=scope.item)
+        ledger["headline"] = reform.headline(ledger["total"])
+        return Response(s.ReformSerializer(ledger).data)
+
+
+class OverVisitLimitApi(ListAPIView):
+    """Applications that broke their item's visit limit; unpaginated when exported."""
+
+    permission_classes = [IsAuthenticated, IsManager]
+    renderer_classes = StatsApi.renderer_classes
+    serializer_class = s.OverLimitSerializer
+    filter_backends = []
+    export_name = "over-visit-limit"
+
+    def export_rows(self, data):
+        return data
+
+    @property
+    def paginator(self):
+        if self.request.query_params.get("format") in EXPORT_FORMATS:
+            return None
+        return super().paginator
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Application.objects.none()
+        return lists.over_visit_limit(manager_scope(self.request))
+
+    @extend_schema(summary=gettext_lazy("Applications with more visits than their item allows"), tags=TAG,
+                   parameters=FILTERS)
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+
+class ApplicationAuditApi(APIView):
+    permission_classes = [IsAuthenticated, IsManager]
+
+    @extend_schema(summary=gettext_lazy("An application's audit trail and the check of its hash chain"),
+                   tags=["audit"], responses=s.ApplicationAuditSerializer)
+    def get(self, request, pk):
+        application = visible_applications(request.user).filter(pk=pk).first()
+        if application is None:
+            raise NotFound(_("No such application."))
+        events = list(application.events.select_related("actor").order_by("seq"))
+        link = verify_chain(application, events)
+        return Response(s.ApplicationAuditSerializer({
+            "id": application.pk, "tracking_number": application.tracking_number, "intact": link is None,
+            "broken": link, "events": events}).data)
+
+
+class IsDistrictManager(BasePermission):
+    message = gettext_lazy("The whole database is checked by a district manager.")
+
+    def has_permission(self, request, view):
+        return request.user.role == Role.MANAGER and request.user.department_id is None
+
+
+class AuditCheckListApi(ListAPIView):
+    permission_classes = [IsAuthenticated, IsDistrictManager]
+    serializer_class = s.AuditCheckSerializer
+    filter_backends = []
+    queryset = AuditCheck.objects.select_related("started_by").order_by("-created_at", "-id")
+
+    @extend_schema(summary=gettext_lazy("Checks of the whole audit trail, newest first"), tags=["audit"])
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    @extend_schema(summary=gettext_lazy("Check every audit chain in the background"), tags=["audit"],
+                   request=None, responses={200: s.AuditCheckSerializer, 202: s.AuditCheckSerializer},
+                   description=gettext_lazy("202 with a new check; 200 with the check already queued or "
+                                            "running. Poll GET /api/v1/audit/checks/{id}/ for its progress."))
+    def post(self, request):
+        def act():
+            check, created = services.start_audit_check(actor=request.user, now=timezone.now())
+            return Response(s.AuditCheckSerializer(check).data,
+                            status=status.HTTP_202_ACCEPTED if created else status.HTTP_200_OK)
+        return run_idempotent(request, act)
+
+
+class AuditCheckDetailApi(APIView):
+    permission_classes = [IsAuthenticated, IsDistrictManager]
+
+    @extend_schema(summary=gettext_lazy("One check of the whole audit trail, with its progress"), tags=["audit"],
+                   responses=s.AuditCheckSerializer)
+    def get(self, request, pk):
+        check = AuditCheck.objects.select_related("started_by").filter(pk=pk).first()
+        if check is None:
+            raise NotFound(_("No such check."))
+        return Response(s.AuditCheckSerializer(check).data)
