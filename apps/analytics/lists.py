@@ -2,16 +2,17 @@
 
 from django.db.models import Count, F, OuterRef, QuerySet, Subquery
 
-from apps.applications.models import Application, Visit
+from apps.applications.models import Application, Status, Visit
 
 from .filters import Scope
 
 
 def over_visit_limit(scope: Scope) -> QuerySet[Application]:
-    """Applications submitted in the period with more visits than their item version allows (最多跑一次 broken),
-    with the hall and clerk of their last visit."""
+    """Applications submitted in the period (and not withdrawn) with more visits than their item version
+    allows (最多跑一次 broken), with the hall and clerk of their last visit."""
     last_visit = Visit.objects.filter(application=OuterRef("pk")).order_by("-at", "-pk")
     return (Application.objects.filter(scope.applications(), scope.period("submitted_at"))
+            .exclude(status=Status.WITHDRAWN)
             .annotate(visits_total=Count("visits"))
             .filter(visits_total__gt=F("item_version__max_visits"))
             .annotate(max_visits=F("item_version__max_visits"),
