@@ -20,7 +20,16 @@ from django.db.models import Case, Count, F, IntegerField, Q, Sum, Value, When
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
-from apps.applications.models import Application, CorrectionNotice, Extension, Flag, Status, Step, StepStatus
+from apps.applications.models import (
+    Application,
+    CorrectionNotice,
+    Extension,
+    Flag,
+    Status,
+    Step,
+    StepStatus,
+    Visit,
+)
 from apps.catalog.models import Department, ServiceItem
 from apps.evaluation.models import Rating, Rectification
 
@@ -57,6 +66,7 @@ def _counts(scope: Scope, by) -> dict[tuple, dict]:
         submitted=Count("pk", filter=scope.period("submitted_at")),
         accepted=Count("pk", filter=scope.period("accepted_at")),
         deemed_accepted=Count("pk", filter=scope.period("accepted_at") & Q(deemed_accepted=True)),
+        visit_population=Count("pk", filter=scope.period("submitted_at") & ~Q(status=Status.WITHDRAWN)),
         overdue_open=Count("pk", filter=Q(status=Status.ACCEPTED, flag=Flag.OVERDUE)),
         warning_open=Count("pk", filter=Q(status=Status.ACCEPTED, flag=Flag.WARNING)),
         late_deliveries=Count("pk", filter=scope.period("decided_at") & Q(delivery_due_at__isnull=False) & (
@@ -74,29 +84,28 @@ def decisions(scope: Scope, by):
     rows = (Application.objects.filter(scope.applications(), scope.period("decided_at"),
                                        accepted_on__isnull=False, decided_at__isnull=False)
             .order_by()
-            .values(**_key("", by), start_on=F("accepted_on"), end_on=decided_on, paused=F("paused_workdays"),
-                    on_time=_flag(Q(due_date__gte=decided_on)),
-                    within_legal=_flag(Q(legal_due_date__gte=decided_on)),
-                    promised_limit=F("item_version__promised_limit_days"),
-                    legal_limit=F("item_version__legal_limit_days")))
-    return span_histograms(rows, keys=("k",) if by else (),
-                           sums=("on_time", "within_legal", "promised_limit", "legal_limit"))
+            .values(**_key("", by), start_on=F("accepted_on"), end_on=decided_on, paused=F("paused_workdays")))
+    return span_histograms(rows, keys=("k",) if by else (), sums={
+        "on_time": _flag(Q(due_date__gte=decided_on)), "within_legal": _flag(Q(legal_due_date__gte=decided_on)),
+        "promised_limit": F("item_version__promised_limit_days"), "legal_limit": F("item_version__legal_limit_days")})
 
 
 def _visits(scope: Scope, by) -> dict[tuple, dict]:
-    """Visit buckets per key: one GROUP BY over the per-application visit counts."""
-    rows = (Application.objects.filter(scope.applications(), scope.period("submitted_at"))
-            .exclude(status=Status.WITHDRAWN).order_by()
-            .values("pk", **_key("", by)).annotate(n=Count("visits"))
-            .values(*(["k"] if by else []), "n", limit=F("item_version__max_visits")))
+    """Visit buckets per key, from the visits table: the applications without any are the rest of the
+    population (`visit_population` of `_counts`)."""
+    per_application = (Visit.objects.filter(scope.applications("application__"),
+                                            scope.period("application__submitted_at"))
+                       .exclude(application__status=Status.WITHDRAWN).order_by()
+                       .values("application_id", **_key("application__", by),
+                               limit=F("application__item_version__max_visits"))
+                       .annotate(n=Count("pk")))
     n, limit = quote("n"), quote("limit")
     result = {}
-    for row in grouped_over(rows, keys=("k",) if by else (), columns=[
-            "COUNT(*)", f"SUM(CASE WHEN g.{n} = 0 THEN 1 ELSE 0 END)", f"SUM(CASE WHEN g.{n} = 1 THEN 1 ELSE 0 END)",
+    for row in grouped_over(per_application, keys=("k",) if by else (), columns=[
+            f"SUM(CASE WHEN g.{n} = 1 THEN 1 ELSE 0 END)", f"SUM(CASE WHEN g.{n} >= 2 THEN 1 ELSE 0 END)",
             f"SUM(CASE WHEN g.{n} > g.{limit} THEN 1 ELSE 0 END)"]):
-        key, (total, zero, one, over) = tuple(row[:-4]), (v or 0 for v in row[-4:])
-        result[key] = {"applications": total, "zero": zero, "one": one, "two_or_more": total - zero - one,
-                       "over_limit": over}
+        key, (one, more, over) = tuple(row[:-3]), (v or 0 for v in row[-3:])
+        result[key] = {"one": one, "two_or_more": more, "over_limit": over}
     return result
 
 
@@ -154,7 +163,8 @@ def _figures_for(key, parts) -> dict:
                                                              "compression"))
     histogram = parts["decisions"].get(key)
     decided = histogram.n if histogram else 0
-    applications = visits.get("applications", 0)
+    applications = counts.get("visit_population", 0)
+    zero = applications - visits.get("one", 0) - visits.get("two_or_more", 0)
     return {
         "submitted": counts.get("submitted", 0),
         "accepted": counts.get("accepted", 0),
@@ -168,9 +178,9 @@ def _figures_for(key, parts) -> dict:
         "avg_legal_limit_days": histogram.sum_mean("legal_limit") if histogram else None,
         "promised_compression_rate": rate((comp.get("legal") or 0) - (comp.get("promised") or 0),
                                           comp.get("legal") or 0),
-        "zero_visit_rate": rate(visits.get("zero", 0), applications),
-        "at_most_one_visit_rate": rate(visits.get("zero", 0) + visits.get("one", 0), applications),
-        "visits": {"applications": applications, "zero": visits.get("zero", 0), "one": visits.get("one", 0),
+        "zero_visit_rate": rate(zero, applications),
+        "at_most_one_visit_rate": rate(zero + visits.get("one", 0), applications),
+        "visits": {"applications": applications, "zero": zero, "one": visits.get("one", 0),
                    "two_or_more": visits.get("two_or_more", 0), "over_limit": visits.get("over_limit", 0)},
         "overdue_open": counts.get("overdue_open", 0),
         "warning_open": counts.get("warning_open", 0),
@@ -196,9 +206,9 @@ def step_figures(scope: Scope) -> list[dict]:
                                 status__in=[StepStatus.APPROVED, StepStatus.DENIED], started_on__isnull=False)
             .order_by()
             .values(dept=F("department_id"), step_name=F("name"), start_on=F("started_on"), end_on=finished_on,
-                    paused=F("paused_workdays"), allotted=F("allotted_days"),
-                    on_time=_flag(Q(due_date__gte=finished_on))))
-    histograms = span_histograms(rows, keys=("dept", "step_name"), sums=("allotted", "on_time"))
+                    paused=F("paused_workdays")))
+    histograms = span_histograms(rows, keys=("dept", "step_name"), sums={
+        "allotted": F("allotted_days"), "on_time": _flag(Q(due_date__gte=finished_on))})
     open_flags = {
         (row["department_id"], row["name"]): row
         for row in Step.objects.filter(scope.applications("application__"), status=StepStatus.ACTIVE)

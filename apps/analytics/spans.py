@@ -13,7 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db import connection
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet, Sum
 
 from .models import WorkdayNumber
 
@@ -79,20 +79,23 @@ def quote(name: str) -> str:
     return connection.ops.quote_name(name)
 
 
-def span_histograms(rows: QuerySet, *, keys: tuple[str, ...] = (), sums: tuple[str, ...] = ()) \
+def span_histograms(rows: QuerySet, *, keys: tuple[str, ...] = (), sums: dict | None = None) \
         -> dict[tuple, Histogram]:
     """Histograms of the spans in `rows`, by `keys`.
 
-    `rows` is a `.values()` queryset with the columns `start_on`, `end_on` (dates), `paused`
-    (working days), each name in `keys`, and each name in `sums` (numbers to add up per key).
+    `rows` is a `.values()` queryset with the columns `start_on`, `end_on` (dates), `paused` (working days)
+    and each name in `keys`; `sums` maps names to expressions to add up per key. The rows are first
+    grouped by their dates (a few thousand groups for a year), so the calendar join works on the groups.
     """
+    sums = sums or {}
+    grouped = rows.annotate(n=Count("pk"), **{name: Sum(expression) for name, expression in sums.items()})
     number = quote(WorkdayNumber._meta.db_table)
     span = f"(e.number - s.number - g.{quote('paused')})"
     joins = (f"JOIN {number} s ON s.day = g.{quote('start_on')} "
              f"JOIN {number} e ON e.day = g.{quote('end_on')}")
     histograms: dict[tuple, Histogram] = defaultdict(Histogram)
-    for row in grouped_over(rows, keys=keys, joins=joins, group_extra=(span,),
-                            columns=[span, "COUNT(*)", *(f"SUM(g.{quote(name)})" for name in sums)]):
+    for row in grouped_over(grouped, keys=keys, joins=joins, group_extra=(span,),
+                            columns=[span, f"SUM(g.{quote('n')})", *(f"SUM(g.{quote(name)})" for name in sums)]):
         key, (days, count, *totals) = tuple(row[:len(keys)]), row[len(keys):]
         histogram = histograms[key]
         histogram.counts[max(days, 0)] = histogram.counts.get(max(days, 0), 0) + count
