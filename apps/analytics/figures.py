@@ -16,8 +16,8 @@ Definitions (rates are fractions in [0, 1], None when nothing was counted):
 - promised_compression_rate: (legal - promised) / legal summed over the active items in scope.
 """
 
-from django.db.models import Case, Count, F, IntegerField, Q, Sum, Value, When
-from django.db.models.functions import TruncDate
+from django.db.models import Case, Count, DateField, F, IntegerField, Q, Sum, Value, When
+from django.db.models.functions import TruncDate, TruncMonth
 from django.utils import timezone
 
 from apps.applications.models import (
@@ -34,7 +34,7 @@ from apps.catalog.models import Department, ServiceItem
 from apps.evaluation.models import Rating, Rectification
 
 from .filters import Scope
-from .spans import grouped_over, quote, span_histograms
+from .spans import Histogram, grouped_over, quote, span_histograms
 
 # The key each grouping uses on an application (None: the whole scope).
 GROUPINGS = {"district": None, "department": "department_id", "service_item": "service_item_id"}
@@ -44,8 +44,11 @@ def rate(part: int, whole: int) -> float | None:
     return round(part / whole, 4) if whole else None
 
 
-def _key(prefix: str, by: str | None) -> dict:
-    return {"k": F(f"{prefix}{by}")} if by else {}
+def _key(prefix: str, by) -> dict:
+    """The grouping column `k`: a field path (after `prefix`) or an expression."""
+    if by is None:
+        return {}
+    return {"k": F(f"{prefix}{by}") if isinstance(by, str) else by}
 
 
 def _flag(condition: Q) -> Case:
@@ -59,6 +62,17 @@ def _rows(queryset, by, prefix="", **aggregates) -> dict[tuple, dict]:
     return {(row.pop("k"),) if by else (): row for row in rows}
 
 
+def late_delivery() -> Q:
+    """送达 late: delivered after its deadline, or not delivered and past it now."""
+    return Q(delivery_due_at__isnull=False) & (Q(delivered_at__gt=F("delivery_due_at")) | Q(
+        delivered_at__isnull=True, delivery_due_at__lte=timezone.now()))
+
+
+def decided_on_time(decided_on=None) -> Q:
+    """Decided on or before the due date (extensions and pauses included)."""
+    return Q(due_date__gte=decided_on if decided_on is not None else TruncDate("decided_at"))
+
+
 def _counts(scope: Scope, by) -> dict[tuple, dict]:
     apps = Application.objects.filter(scope.applications())
     return _rows(
@@ -69,13 +83,11 @@ def _counts(scope: Scope, by) -> dict[tuple, dict]:
         visit_population=Count("pk", filter=scope.period("submitted_at") & ~Q(status=Status.WITHDRAWN)),
         overdue_open=Count("pk", filter=Q(status=Status.ACCEPTED, flag=Flag.OVERDUE)),
         warning_open=Count("pk", filter=Q(status=Status.ACCEPTED, flag=Flag.WARNING)),
-        late_deliveries=Count("pk", filter=scope.period("decided_at") & Q(delivery_due_at__isnull=False) & (
-            Q(delivered_at__gt=F("delivery_due_at"))
-            | Q(delivered_at__isnull=True, delivery_due_at__lte=timezone.now()))),
+        late_deliveries=Count("pk", filter=scope.period("decided_at") & late_delivery()),
     )
 
 
-def decisions(scope: Scope, by):
+def decisions(scope: Scope, by) -> dict[tuple, Histogram]:
     """Approval times: histograms of working days from acceptance to decision.
 
     `decided_at` is also set by a refusal at intake, which has no clock start and so is left out.
@@ -86,7 +98,7 @@ def decisions(scope: Scope, by):
             .order_by()
             .values(**_key("", by), start_on=F("accepted_on"), end_on=decided_on, paused=F("paused_workdays")))
     return span_histograms(rows, keys=("k",) if by else (), sums={
-        "on_time": _flag(Q(due_date__gte=decided_on)), "within_legal": _flag(Q(legal_due_date__gte=decided_on)),
+        "on_time": _flag(decided_on_time(decided_on)), "within_legal": _flag(Q(legal_due_date__gte=decided_on)),
         "promised_limit": F("item_version__promised_limit_days"), "legal_limit": F("item_version__legal_limit_days")})
 
 
@@ -104,7 +116,7 @@ def _visits(scope: Scope, by) -> dict[tuple, dict]:
     for row in grouped_over(per_application, keys=("k",) if by else (), columns=[
             f"SUM(CASE WHEN g.{n} = 1 THEN 1 ELSE 0 END)", f"SUM(CASE WHEN g.{n} >= 2 THEN 1 ELSE 0 END)",
             f"SUM(CASE WHEN g.{n} > g.{limit} THEN 1 ELSE 0 END)"]):
-        key, (one, more, over) = tuple(row[:-3]), (v or 0 for v in row[-3:])
+        key, (one, more, over) = tuple(row[:-3]), (int(v or 0) for v in row[-3:])
         result[key] = {"one": one, "two_or_more": more, "over_limit": over}
     return result
 
@@ -231,3 +243,21 @@ def step_figures(scope: Scope) -> list[dict]:
             "overdue_open": flags.get("overdue_open", 0),
         })
     return result
+
+
+def trend(scope: Scope) -> list[dict]:
+    """Month by month: applications submitted, and decisions with their on-time rate and working days."""
+    def month(moment):
+        return TruncMonth(moment, output_field=DateField())
+    submitted = {str(row["k"])[:7]: row["n"] for row in
+                 Application.objects.filter(scope.applications(), scope.period("submitted_at")).order_by()
+                 .values(**_key("", month("submitted_at"))).annotate(n=Count("pk"))}
+    decided = {str(key[0])[:7]: histogram for key, histogram in decisions(scope, month("decided_at")).items()}
+    rows = []
+    for key in sorted(set(submitted) | set(decided)):
+        histogram = decided.get(key) or Histogram()
+        rows.append({"month": key, "submitted": submitted.get(key, 0), "decided": histogram.n,
+                     "on_time_rate": rate(histogram.sums["on_time"], histogram.n),
+                     "avg_working_days": histogram.mean(), "median_working_days": histogram.median(),
+                     "p90_working_days": histogram.percentile(90)})
+    return rows

@@ -96,9 +96,10 @@ def span_histograms(rows: QuerySet, *, keys: tuple[str, ...] = (), sums: dict | 
     histograms: dict[tuple, Histogram] = defaultdict(Histogram)
     for row in grouped_over(grouped, keys=keys, joins=joins, group_extra=(span,),
                             columns=[span, f"SUM(g.{quote('n')})", *(f"SUM(g.{quote(name)})" for name in sums)]):
-        key, (days, count, *totals) = tuple(row[:len(keys)]), row[len(keys):]
+        # PostgreSQL's SUM of integers is a numeric (Decimal): the figures are counted in int.
+        key, (days, count, *totals) = tuple(row[:len(keys)]), (int(v or 0) for v in row[len(keys):])
         histogram = histograms[key]
         histogram.counts[max(days, 0)] = histogram.counts.get(max(days, 0), 0) + count
         for name, total in zip(sums, totals, strict=True):
-            histogram.sums[name] += total or 0
+            histogram.sums[name] += total
     return dict(histograms)

@@ -18,7 +18,8 @@ from .conftest import PERIOD
 pytestmark = pytest.mark.django_db
 OVERVIEW = "/api/v1/stats/overview/"
 ENDPOINTS = ["/api/v1/stats/overview/", "/api/v1/stats/service-items/", "/api/v1/stats/departments/",
-             "/api/v1/stats/steps/", "/api/v1/stats/reform/", "/api/v1/stats/over-visit-limit/"]
+             "/api/v1/stats/steps/", "/api/v1/stats/reform/", "/api/v1/stats/over-visit-limit/",
+             "/api/v1/stats/trend/", "/api/v1/stats/applications/"]
 
 
 @pytest.mark.parametrize("path", ENDPOINTS)
@@ -120,7 +121,7 @@ def test_export_of_a_refusal_is_still_a_refusal(as_user, citizen):
 
 def _queries(client, path) -> int:
     with CaptureQueriesContext(connection) as captured:
-        assert client.get(path, PERIOD).status_code == 200
+        assert client.get(path, {**PERIOD, "figure": "decided"}).status_code == 200
     return len(captured)
 
 
@@ -134,3 +135,35 @@ def test_queries_do_not_grow_with_the_data(path, history, as_user, district_mana
         services.accept_application(application_id=more.pk, actor=clerk, now=at(2025, 9, 8, 10))
         services.record_visit(application_id=more.pk, clerk=clerk, purpose="consult", now=at(2025, 9, 8, 11))
     assert _queries(client, path) == before <= 12
+
+
+FIGURES_WITH_LISTS = ["submitted", "accepted", "decided", "deemed_accepted", "overdue_open", "warning_open",
+                      "late_deliveries", "second_notices", "extensions", "bad_ratings"]
+
+
+def test_every_figure_can_be_followed_to_its_applications(history, as_user, district_manager):
+    client = as_user(district_manager)
+    overview = client.get(OVERVIEW, PERIOD).json()
+    for figure in FIGURES_WITH_LISTS:
+        listed = client.get("/api/v1/stats/applications/", {**PERIOD, "figure": figure}).json()
+        assert listed["count"] == overview[figure], figure
+    late = client.get("/api/v1/stats/applications/", {**PERIOD, "figure": "late"}).json()
+    assert [row["tracking_number"] for row in late["results"]] == [history["a3"].tracking_number]
+    assert overview["decided"] - late["count"] == overview["on_time_rate"] * overview["decided"]
+
+
+def test_drill_down_needs_a_known_figure_and_keeps_the_department(history, as_user, district_manager, manager):
+    assert as_user(district_manager).get("/api/v1/stats/applications/", {"figure": "nope"}).status_code == 400
+    assert as_user(district_manager).get("/api/v1/stats/applications/").status_code == 400
+    rows = as_user(manager).get("/api/v1/stats/applications/", {"figure": "submitted", "page_size": 100}).json()
+    assert {row["department"] for row in rows["results"]} == {"SAMR"}
+
+
+def test_trend_month_by_month(history, as_user, district_manager):
+    rows = as_user(district_manager).get("/api/v1/stats/trend/", PERIOD).json()
+    assert rows == [
+        {"month": "2025-09", "submitted": 7, "decided": 3, "on_time_rate": 0.6667, "avg_working_days": 8.0,
+         "median_working_days": 6.0, "p90_working_days": 15},
+        {"month": "2025-10", "submitted": 0, "decided": 1, "on_time_rate": 1.0, "avg_working_days": 1.0,
+         "median_working_days": 1.0, "p90_working_days": 1},
+    ]

@@ -174,3 +174,30 @@ class AuditCheckSerializer(serializers.Serializer):
     def get_progress(self, check) -> float:
         """Fraction of the applications checked so far, in [0, 1]."""
         return round(check.checked / check.total, 4) if check.total else (1.0 if check.finished_at else 0.0)
+
+
+class TrendSerializer(serializers.Serializer):
+    month = serializers.CharField(help_text=_("YYYY-MM"))
+    submitted = serializers.IntegerField()
+    decided = serializers.IntegerField()
+    on_time_rate = Rate()
+    avg_working_days = Days()
+    median_working_days = Days()
+    p90_working_days = Days()
+
+
+class ApplicationBehindSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    tracking_number = serializers.CharField()
+    service_item = serializers.CharField(source="service_item.code")
+    service_item_name = serializers.CharField(source="service_item.name")
+    department = serializers.CharField(source="department.code")
+    hall = serializers.CharField(source="hall.name", allow_null=True, default=None)
+    status = serializers.CharField()
+    flag = serializers.CharField()
+    submitted_at = serializers.DateTimeField()
+    accepted_on = serializers.DateField(allow_null=True)
+    due_date = serializers.DateField(allow_null=True)
+    legal_due_date = serializers.DateField(allow_null=True)
+    decided_at = serializers.DateTimeField(allow_null=True)
+    delivered_at = serializers.DateTimeField(allow_null=True)

@@ -131,14 +131,21 @@ class ReformApi(StatsApi):
         return Response(s.ReformSerializer(ledger).data)
 
 
-class OverVisitLimitApi(ListAPIView):
-    """Applications that broke their item's visit limit; unpaginated when exported."""
+class TrendApi(StatsApi):
+    export_name = "trend"
+
+    @extend_schema(summary=gettext_lazy("Month by month: applications, decisions, on-time rate, working days"),
+                   tags=TAG, parameters=FILTERS, responses=s.TrendSerializer(many=True))
+    def get(self, request):
+        return Response(s.TrendSerializer(figures.trend(manager_scope(request)), many=True).data)
+
+
+class StatsListApi(ListAPIView):
+    """A list of applications behind a figure; unpaginated when exported."""
 
     permission_classes = [IsAuthenticated, IsManager]
     renderer_classes = StatsApi.renderer_classes
-    serializer_class = s.OverLimitSerializer
     filter_backends = []
-    export_name = "over-visit-limit"
 
     def export_rows(self, data):
         return data
@@ -148,6 +155,31 @@ class OverVisitLimitApi(ListAPIView):
         if self.request.query_params.get("format") in EXPORT_FORMATS:
             return None
         return super().paginator
+
+
+class ApplicationsBehindApi(StatsListApi):
+    serializer_class = s.ApplicationBehindSerializer
+    export_name = "applications"
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Application.objects.none()
+        figure = self.request.query_params.get("figure", "")
+        if figure not in lists.BEHIND:
+            raise ValidationError({"figure": _("Use one of: %(values)s.") % {"values": ", ".join(lists.BEHIND)}})
+        return lists.applications_behind(manager_scope(self.request), figure)
+
+    @extend_schema(summary=gettext_lazy("The applications behind a figure (drill-down)"), tags=TAG,
+                   parameters=[OpenApiParameter("figure", str, enum=list(lists.BEHIND), required=True), *FILTERS])
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+
+class OverVisitLimitApi(StatsListApi):
+    """Applications that broke their item's visit limit."""
+
+    serializer_class = s.OverLimitSerializer
+    export_name = "over-visit-limit"
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
