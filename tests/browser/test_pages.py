@@ -11,14 +11,14 @@ from tests.factories import DepartmentFactory, ServiceItemFactory, UserFactory
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
-def test_the_front_page_speaks_chinese_and_switches_to_english(live_server, page, shots):
+def test_the_front_page_speaks_chinese_and_switches_to_english(live_server, page, check_page):
     page.goto(live_server.url)
     assert "政务服务" in page.locator("h1").inner_text()
-    page.screenshot(path=shots / "home-zh.png", full_page=True)
+    check_page("home-zh")
     with page.expect_navigation():  # the choice submits a form; wait for the page it leads to
         page.select_option("#lang-select", "en")
     assert "every service of the district" in page.locator("h1").inner_text()
-    page.screenshot(path=shots / "home-en.png", full_page=True)
+    check_page("home-en")
 
 
 def sign_in(page, live_server, username):
