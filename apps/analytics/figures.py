@@ -208,6 +208,22 @@ def _figures_for(key, parts) -> dict:
     }
 
 
+def item_rows(scope: Scope) -> list[dict]:
+    """`figures` per service item, with the item's code, name and department."""
+    by_item = figures(scope, "service_item")
+    items = ServiceItem.objects.filter(pk__in=[key[0] for key in by_item]).select_related("department")
+    return [{"code": item.code, "name": item.name,
+             "department": {"code": item.department.code, "name": item.department.name},
+             **by_item[(item.pk,)]} for item in items.order_by("code")]
+
+
+def department_rows(scope: Scope) -> list[dict]:
+    """`figures` per department, with its code and name."""
+    by_department = figures(scope, "department")
+    departments = Department.objects.filter(pk__in=[key[0] for key in by_department]).order_by("code")
+    return [{"code": d.code, "name": d.name, **by_department[(d.pk,)]} for d in departments]
+
+
 def step_figures(scope: Scope) -> list[dict]:
     """Per handling department and step: working days taken against those allotted, and open flags now.
 

@@ -5,10 +5,11 @@ applies it to its own moment (submitted, decided, rated ...), so the FilterSet
 validates it and hands it on in a `Scope` rather than filtering one column.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 import django_filters
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -83,3 +84,17 @@ class StatsFilter(django_filters.FilterSet):
         data = self.form.cleaned_data
         return Scope(date_from=data.get("date_from"), date_to=data.get("date_to"),
                      department=data.get("department"), hall=data.get("hall"), item=data.get("item"))
+
+
+def scope_for(user, params) -> tuple[StatsFilter, Scope | None]:
+    """The filters read from `params` (the scope is None when they are invalid: see `filterset.errors`),
+    narrowed to a department manager's own department. Asking for another department is PermissionDenied."""
+    filterset = StatsFilter(params, queryset=Application.objects.none())
+    if not filterset.is_valid():
+        return filterset, None
+    scope, own = filterset.scope(), user.department
+    if own is not None:
+        if scope.department is not None and scope.department != own:
+            raise PermissionDenied(_("You see the figures of your own department only."))
+        scope = replace(scope, department=own)
+    return filterset, scope

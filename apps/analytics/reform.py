@@ -22,7 +22,8 @@ def reform_ledger(*, department=None, item=None) -> dict:
     if item is not None:
         items = items.filter(pk=item.pk)
     rows = [_row(it) for it in items]
-    return {"items": rows, "total": _total(rows)}
+    total = _total(rows)
+    return {"items": rows, "total": total, "headline": headline(total)}
 
 
 def _row(item: ServiceItem) -> dict:

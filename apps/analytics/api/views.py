@@ -1,14 +1,12 @@
 """Thin views over the figures: validate the filters, scope them to the manager, call one selector."""
 
-from dataclasses import replace
-
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
-from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.generics import ListAPIView
 from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
@@ -20,11 +18,10 @@ from apps.applications.audit import verify_chain
 from apps.applications.idempotency import run_idempotent
 from apps.applications.models import Application
 from apps.applications.selectors import visible_applications
-from apps.catalog.models import Department, ServiceItem
 
 from .. import figures, lists, reform, services
 from ..exports import CSVRenderer, XLSXRenderer
-from ..filters import Scope, StatsFilter
+from ..filters import Scope, scope_for
 from ..models import AuditCheck
 from . import serializers as s
 
@@ -51,14 +48,9 @@ class IsManager(BasePermission):
 def manager_scope(request) -> Scope:
     """The validated filters (400 on bad input), narrowed to a department manager's own department (403 for
     another)."""
-    filterset = StatsFilter(request.query_params, queryset=Application.objects.none())
-    if not filterset.is_valid():
+    filterset, scope = scope_for(request.user, request.query_params)
+    if scope is None:
         raise ValidationError(filterset.errors)
-    scope, own = filterset.scope(), request.user.department
-    if own is not None:
-        if scope.department is not None and scope.department != own:
-            raise PermissionDenied(_("You see the figures of your own department only."))
-        scope = replace(scope, department=own)
     return scope
 
 
@@ -86,12 +78,7 @@ class ServiceItemFiguresApi(StatsApi):
     @extend_schema(summary=gettext_lazy("The figures per service item"), tags=TAG, parameters=FILTERS,
                    responses=s.ItemFiguresSerializer(many=True))
     def get(self, request):
-        scope = manager_scope(request)
-        by_item = figures.figures(scope, "service_item")
-        items = ServiceItem.objects.filter(pk__in=[key[0] for key in by_item]).select_related("department")
-        rows = [{"code": item.code, "name": item.name,
-                 "department": {"code": item.department.code, "name": item.department.name},
-                 **by_item[(item.pk,)]} for item in items.order_by("code")]
+        rows = figures.item_rows(manager_scope(request))
         return Response(s.ItemFiguresSerializer(rows, many=True).data)
 
 
@@ -101,9 +88,7 @@ class DepartmentFiguresApi(StatsApi):
     @extend_schema(summary=gettext_lazy("The figures per department"), tags=TAG, parameters=FILTERS,
                    responses=s.DepartmentFiguresSerializer(many=True))
     def get(self, request):
-        by_department = figures.figures(manager_scope(request), "department")
-        departments = Department.objects.filter(pk__in=[key[0] for key in by_department]).order_by("code")
-        rows = [{"code": d.code, "name": d.name, **by_department[(d.pk,)]} for d in departments]
+        rows = figures.department_rows(manager_scope(request))
         return Response(s.DepartmentFiguresSerializer(rows, many=True).data)
 
 
@@ -126,9 +111,7 @@ class ReformApi(StatsApi):
                    responses=s.ReformSerializer)
     def get(self, request):
         scope = manager_scope(request)
-        ledger = reform.reform_ledger(department=scope.department, item=scope.item)
-        ledger["headline"] = reform.headline(ledger["total"])
-        return Response(s.ReformSerializer(ledger).data)
+        return Response(s.ReformSerializer(reform.reform_ledger(department=scope.department, item=scope.item)).data)
 
 
 class TrendApi(StatsApi):
