@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "apps.analytics",
     "apps.demo",
     "apps.counter",
+    "apps.dashboard",
 ]
 
 MIDDLEWARE = [
