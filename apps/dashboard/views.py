@@ -33,6 +33,20 @@ def _query(request) -> str:
     return urlencode({k: v for k, v in request.GET.items() if k in FILTER_NAMES and v})
 
 
+def _filter_context(request, filterset) -> dict:
+    """What the filter form needs on every page."""
+    return {"filterset": filterset, "query": _query(request), "district_manager": request.user.department_id is None,
+            "departments": Department.objects.order_by("code")}
+
+
+def _figure_names() -> dict:
+    return {"submitted": _("Submitted"), "accepted": _("Accepted"), "decided": _("Decided"),
+            "late": _("Decided late"), "deemed_accepted": _("Deemed accepted"), "overdue_open": _("Overdue now"),
+            "warning_open": _("Warnings now"), "late_deliveries": _("Late deliveries"),
+            "second_notices": _("Second correction notices"), "extensions": _("Extensions"),
+            "bad_ratings": _("Bad ratings"), "over_visit_limit": _("Over the item's limit")}
+
+
 def _chart_rows(overview: dict) -> dict:
     return {
         "times": charts.horizontal_bars([
@@ -65,9 +79,7 @@ def _step_chart(steps: list[dict]) -> dict:
 def home(request):
     """看板: the figures for the chosen period and place, with the district → department → item drill-down."""
     filterset, scope = scope_for(request.user, request.GET)
-    context = {"nav": "dashboard", "filterset": filterset, "query": _query(request),
-               "district_manager": request.user.department_id is None,
-               "departments": Department.objects.order_by("code")}
+    context = {"nav": "dashboard", **_filter_context(request, filterset)}
     if scope is not None:
         overview = figures.figures(scope)[()]
         steps = figures.step_figures(scope)
@@ -88,10 +100,12 @@ def home(request):
 def applications(request):
     """The applications behind one figure, 50 to a page."""
     figure = request.GET.get("figure", "")
-    if figure not in lists.BEHIND and figure != "over_visit_limit":
+    names = _figure_names()
+    if figure not in names:
         raise Http404
     filterset, scope = scope_for(request.user, request.GET)
-    context = {"nav": "dashboard", "figure": figure, "filterset": filterset, "query": _query(request)}
+    context = {"nav": "dashboard", "figure": figure, "figure_name": names[figure],
+               **_filter_context(request, filterset)}
     if scope is not None:
         rows = lists.over_visit_limit(scope) if figure == "over_visit_limit" else \
             lists.applications_behind(scope, figure)

@@ -5,8 +5,10 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from apps.analytics.lists import BEHIND
 from apps.applications import services
 from apps.applications.models import Event
+from apps.dashboard.views import _figure_names
 from tests.analytics.conftest import PERIOD
 from tests.applications.conftest import at
 from tests.factories import ServiceItemFactory
@@ -90,3 +92,10 @@ def test_the_dashboard_costs_the_same_queries_with_more_data(history, district_m
     with CaptureQueriesContext(connection) as again:
         client.get("/dashboard/", PERIOD)
     assert len(again) == len(first) < 40
+
+
+def test_every_drill_down_has_a_name_and_keeps_the_department(history, district_manager, department):
+    assert set(_figure_names()) == set(BEHIND) | {"over_visit_limit"}
+    page = client_for(district_manager).get("/dashboard/applications/", {"figure": "decided",
+                                                                         "department": department.code})
+    assert f'value="{department.code}" selected' in page.content.decode()
