@@ -62,6 +62,13 @@ def _chart_rows(overview: dict) -> dict:
             (_("Two or more"), overview["visits"]["two_or_more"], "bad"),
             (_("Over the item's limit"), overview["visits"]["over_limit"], "bad"),
         ]),
+        "ratings": charts.horizontal_bars([
+            (_("Satisfied (top three levels)"), overview["rated"] - overview["bad_ratings"], "measured"),
+            (_("Bad ratings"), overview["bad_ratings"], "bad"),
+            (_("Answered on time"), overview["rectifications"]["answered_on_time"], "measured"),
+            (_("Answered late"), overview["rectifications"]["answered_late"], "bad"),
+            (_("Open and overdue"), overview["rectifications"]["open_overdue"], "bad"),
+        ]),
     }
 
 

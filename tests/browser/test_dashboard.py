@@ -22,7 +22,7 @@ def test_a_manager_lands_on_the_dashboard_and_follows_a_figure_to_its_applicatio
                                                                                    live_server):
     sign_in(demo)
     assert page.url == f"{live_server.url}/dashboard/"
-    assert page.locator("svg.chart").count() == 4
+    assert page.locator("svg.chart").count() == 5
     assert page.locator("#h-departments").count() == 1
     check_page("dashboard-zh")
     with page.expect_navigation():

@@ -33,7 +33,7 @@ def test_strangers_sign_in_first_and_other_roles_are_refused(clerk, approver, ci
 def test_the_dashboard_shows_the_hand_computed_figures(history, district_manager):
     page = client_for(district_manager).get("/dashboard/", PERIOD).content.decode()
     assert "75.0 %" in page and "6.25" in page  # on time, mean working days
-    assert page.count("<svg") == 4
+    assert page.count("<svg") == 5
     assert "format=csv" in page and "format=xlsx" in page
 
 
