@@ -21,6 +21,10 @@ class Role(models.TextChoices):
     ADMIN = "admin", _("Administrator")
 
 
+# Who works approval steps in a department's back office.
+BACK_OFFICE = (Role.APPROVER, Role.MANAGER)
+
+
 class User(AbstractUser):
     role = models.CharField(_("role"), max_length=16, choices=Role.choices, default=Role.CITIZEN)
     name = models.CharField(_("full name"), max_length=100, blank=True)
@@ -60,3 +64,21 @@ class User(AbstractUser):
     @property
     def is_staff_role(self) -> bool:
         return self.role in {Role.CLERK, Role.APPROVER, Role.MANAGER, Role.ADMIN}
+
+    @property
+    def is_district_manager(self) -> bool:
+        """A manager without a department oversees every department of the district."""
+        return self.role == Role.MANAGER and self.department_id is None
+
+    @property
+    def is_back_office(self) -> bool:
+        """Approvers and managers: the people who work approval steps."""
+        return self.role in BACK_OFFICE
+
+    def manages(self, department_id) -> bool:
+        """A manager of this department, or of the whole district."""
+        return self.role == Role.MANAGER and self.department_id in {None, department_id}
+
+    def handles_steps_of(self, department_id) -> bool:
+        """May be given a step of this department: an active approver or manager who works there."""
+        return self.is_active and self.is_back_office and self.department_id == department_id

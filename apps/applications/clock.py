@@ -11,32 +11,13 @@ with "now" in one indexed UPDATE.
 """
 
 import math
-from datetime import date, datetime, time, timedelta
-
-from django.utils import timezone
+from datetime import date, datetime
 
 from apps.workdays.calendar import add_workdays, is_provisional, is_workday, workdays_between
+from apps.workdays.days import end_of, local_date, start_of
 
+from . import law
 from .models import Flag
-
-# 逾期视为受理: no decision within this many working days of receipt means accepted.
-INTAKE_WORKDAYS = 5
-# 送达: the result is delivered within this many working days of the decision (art. 44).
-DELIVERY_WORKDAYS = 10
-
-
-def local_date(moment: datetime) -> date:
-    return timezone.localdate(moment)
-
-
-def start_of(day: date) -> datetime:
-    """00:00 of `day` in the project's time zone."""
-    return datetime.combine(day, time.min, tzinfo=timezone.get_current_timezone())
-
-
-def end_of(day: date) -> datetime:
-    """The first moment after `day`: a limit ending on `day` is overdue from here."""
-    return start_of(day + timedelta(days=1))
 
 
 def receipt_date(moment: datetime) -> date:
@@ -47,11 +28,11 @@ def receipt_date(moment: datetime) -> date:
 
 def intake_due(received_on: date) -> date:
     """The last day to accept, refuse or ask for corrections."""
-    return add_workdays(received_on, INTAKE_WORKDAYS)
+    return add_workdays(received_on, law.INTAKE_WORKDAYS)
 
 
 def delivery_due_at(decided_at: datetime) -> datetime:
-    return end_of(add_workdays(local_date(decided_at), DELIVERY_WORKDAYS))
+    return end_of(add_workdays(local_date(decided_at), law.DELIVERY_WORKDAYS))
 
 
 def warning_index(allotted: int, *, days_left: int, percent_used: int) -> int:

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from apps.accounts.identity import mask_id_number, validate_id_number
-from apps.catalog.models import Department, Hall, ItemVersion, ServiceItem, VersionMaterial, Window
+from apps.catalog.models import Department, Hall, HandlerRole, ItemVersion, ServiceItem, VersionMaterial, Window
 
 
 class Status(models.TextChoices):
@@ -172,7 +172,8 @@ class Step(models.Model):
     # Indexed with status below (the inboxes), not on its own.
     department = models.ForeignKey(Department, verbose_name=_("department"), on_delete=models.PROTECT,
                                    related_name="steps", db_index=False)
-    role = models.CharField(_("handling role"), max_length=16, default="approver")
+    role = models.CharField(_("handling role"), max_length=16, choices=HandlerRole.choices,
+                            default=HandlerRole.APPROVER)
     assignee = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("assignee"), null=True, blank=True,
                                  on_delete=models.PROTECT, related_name="assigned_steps")
     allotted_days = models.PositiveSmallIntegerField(_("allotted working days"))
@@ -359,18 +360,3 @@ class Event(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ValueError("Audit events are append-only: an event is never deleted.")
-
-
-class IdempotencyRecord(models.Model):
-    """The first response to a state-changing POST with an `Idempotency-Key`."""
-
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    key = models.CharField(max_length=100)
-    method = models.CharField(max_length=8)
-    path = models.CharField(max_length=300)
-    status_code = models.PositiveSmallIntegerField()
-    body = models.JSONField()
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["user", "key"], name="idempotency_key_unique_per_user")]

@@ -21,6 +21,7 @@ from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, Tabl
 
 from apps.catalog.models import ItemType
 
+from . import law
 from .models import Application, Status
 
 NOTICE_LANGUAGE = "zh-hans"
@@ -78,9 +79,9 @@ def _body(application: Application, kind: str) -> tuple[str, list[str], list[lis
             % {"no": application.tracking_number, "code": application.verification_code},
         ]
         if application.deemed_accepted:
-            lines.insert(1, _("No decision was made within 5 working days of receipt, so under article 32 of the "
-                              "Administrative Licensing Law the application is accepted as of %(date)s.")
-                         % {"date": _day(application.received_on)})
+            lines.insert(1, _("No decision was made within %(days)s working days of receipt, so under article 32 "
+                              "of the Administrative Licensing Law the application is accepted as of %(date)s.")
+                         % {"days": law.INTAKE_WORKDAYS, "date": _day(application.received_on)})
         return _("Notice of Acceptance"), lines, None
     if kind == "refusal":
         return _("Notice of Non-acceptance"), [

@@ -48,7 +48,7 @@ def can_assign_step(user, application: Application, step: Step, assignee) -> boo
     """分派: a manager of the step's department (or of the district) assigns anyone; an approver takes an
     unassigned step of their department for themself, or gives it back."""
     if user.role == Role.MANAGER:
-        return user.department_id in {None, step.department_id}
+        return user.manages(step.department_id)
     if user.role == Role.APPROVER and user.department_id == step.department_id:
         return step.assignee_id in {None, user.pk} and (assignee is None or assignee.pk == user.pk)
     return False
@@ -64,7 +64,7 @@ def can_pause_clock(user, application: Application) -> bool:
 
 
 def can_extend(user, application: Application) -> bool:
-    return user.role == Role.MANAGER and user.department_id in {None, application.department_id}
+    return user.manages(application.department_id)
 
 
 def can_deliver(user, application: Application) -> bool:
@@ -125,5 +125,5 @@ def allowed_actions(user, application: Application) -> list[str]:
     """
     from . import states
 
-    return [action for action in states.ALLOWED_FROM
+    return [action for action in states.TRANSITIONS
             if action in RULES and states.can(application, action) and RULES[action](user, application)]

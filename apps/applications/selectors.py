@@ -1,12 +1,14 @@
 """Reads: which applications a user may see, inboxes, and the querysets the API serializes."""
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import BooleanField, Case, Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Value, When
 from django.utils.crypto import constant_time_compare
+from django.utils.translation import gettext_lazy as _
+from django_filters import rest_framework as filters
 
 from apps.accounts.models import Role
 
 from . import clock
-from .models import Application, Event, Status, Step, StepStatus
+from .models import Application, Event, Flag, Status, Step, StepStatus, UploadedMaterial
 
 # A clerk at any hall may take in anything waiting at intake and hand over any result (通办).
 AT_ANY_HALL = [Status.SUBMITTED, Status.CORRECTION_REQUESTED, Status.APPROVED, Status.DENIED]
@@ -31,33 +33,39 @@ def visible_applications(user) -> QuerySet[Application]:
     if user.role == Role.APPROVER:
         return qs.filter(_department_scope(user.department_id))
     if user.role == Role.MANAGER:
-        return qs if user.department_id is None else qs.filter(_department_scope(user.department_id))
+        return qs if user.is_district_manager else qs.filter(_department_scope(user.department_id))
     return qs.none()
 
 
-def application_list(user, *, filters: dict | None = None) -> QuerySet[Application]:
-    qs = (visible_applications(user)
-          .select_related("service_item", "item_version", "department", "hall")
-          .annotate(visits_total=Count("visits", distinct=True))
-          .order_by("-submitted_at", "-id"))
-    filters = filters or {}
-    if filters.get("status"):
-        qs = qs.filter(status=filters["status"])
-    if filters.get("service_item"):
-        qs = qs.filter(service_item__code=filters["service_item"])
-    if filters.get("flag"):
-        qs = qs.filter(flag=filters["flag"])
-    if filters.get("department"):
-        qs = qs.filter(department__code=filters["department"])
-    if filters.get("tracking_number"):
-        qs = qs.filter(tracking_number__icontains=filters["tracking_number"])
-    return qs
+def with_visits(qs: QuerySet[Application]) -> QuerySet[Application]:
+    """跑动: `visits_total` and `visits_within_limit` (最多跑一次: no more visits than the item allows)."""
+    return qs.annotate(visits_total=Count("visits", distinct=True)).annotate(visits_within_limit=Case(
+        When(visits_total__lte=F("item_version__max_visits"), then=Value(True)), default=Value(False),
+        output_field=BooleanField()))
+
+
+def application_list(user) -> QuerySet[Application]:
+    return with_visits(visible_applications(user).select_related("service_item", "item_version", "department",
+                                                                  "hall")).order_by("-submitted_at", "-id")
+
+
+class ApplicationFilter(filters.FilterSet):
+    """The filters of the application list (API contract: status, service_item, flag, department)."""
+
+    status = filters.ChoiceFilter(choices=Status.choices)
+    service_item = filters.CharFilter(field_name="service_item__code", help_text=_("Service item code."))
+    flag = filters.ChoiceFilter(choices=Flag.choices)
+    department = filters.CharFilter(field_name="department__code", help_text=_("Department code."))
+    tracking_number = filters.CharFilter(lookup_expr="icontains", help_text=_("Part of a tracking number."))
+
+    class Meta:
+        model = Application
+        fields = ["status", "service_item", "flag", "department", "tracking_number"]
 
 
 def application_detail(user, pk) -> QuerySet[Application]:
-    return (visible_applications(user).filter(pk=pk)
+    return (with_visits(visible_applications(user).filter(pk=pk))
             .select_related("service_item", "item_version", "department", "hall", "window", "applicant")
-            .annotate(visits_total=Count("visits", distinct=True))
             .prefetch_related(
                 Prefetch("steps", queryset=Step.objects.select_related("department", "assignee", "finished_by")),
                 "materials__material",
@@ -70,7 +78,7 @@ def application_for_action(user, pk) -> QuerySet[Application]:
     return visible_applications(user).filter(pk=pk).select_related("service_item").prefetch_related("steps")
 
 
-def step_inbox(user, *, flag: str | None = None, mine: bool = False) -> QuerySet[Step]:
+def step_inbox(user) -> QuerySet[Step]:
     """待办: the steps in progress an approver or manager works on, the most urgent first.
 
     An approver's are their department's (assigned to them or to nobody); a department manager's,
@@ -80,15 +88,27 @@ def step_inbox(user, *, flag: str | None = None, mine: bool = False) -> QuerySet
     if user.role == Role.APPROVER:
         qs = qs.filter(department_id=user.department_id).filter(Q(assignee__isnull=True) | Q(assignee=user))
     elif user.role == Role.MANAGER:
-        qs = qs if user.department_id is None else qs.filter(department_id=user.department_id)
+        qs = qs if user.is_district_manager else qs.filter(department_id=user.department_id)
     else:
         return qs.none()
-    if mine:
-        qs = qs.filter(assignee=user)
-    if flag:
-        qs = qs.filter(flag=flag)
     return (qs.select_related("application", "application__item_version", "department", "assignee")
             .order_by("due_at", "id"))
+
+
+class InboxFilter(filters.FilterSet):
+    flag = filters.ChoiceFilter(choices=Flag.choices)
+    mine = filters.BooleanFilter(method="filter_mine", help_text=_("Only steps assigned to me."))
+
+    class Meta:
+        model = Step
+        fields = ["flag", "mine"]
+
+    def filter_mine(self, queryset, name, value):
+        return queryset.filter(assignee=self.request.user) if value else queryset
+
+
+def uploaded_material(application: Application, pk) -> UploadedMaterial | None:
+    return application.materials.filter(pk=pk).first()
 
 
 def track(tracking_number: str, code: str) -> Application | None:

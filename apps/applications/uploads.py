@@ -11,9 +11,9 @@ import uuid
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from apps.core.errors import RuleBroken, TooLarge
 from apps.core.middleware import too_large_message
 
 # magic bytes -> (content type, extension)
@@ -24,7 +24,7 @@ SIGNATURES = [
 ]
 
 
-class UploadTooLarge(Exception):
+class UploadTooLarge(TooLarge):
     """413 at the API."""
 
     def __init__(self, limit: int):
@@ -56,13 +56,13 @@ def check(upload) -> CheckedUpload:
     if upload.size > max_bytes():
         raise UploadTooLarge(max_bytes())
     if upload.size == 0:
-        raise ValidationError({"file": _("The file is empty.")})
+        raise RuleBroken({"file": _("The file is empty.")})
     upload.seek(0)
     head = upload.read(16)
     match = next(((ctype, ext) for magic, ctype, ext in SIGNATURES if head.startswith(magic)), None)
     if match is None:
-        raise ValidationError({"file": _("Only PDF, JPEG and PNG files are accepted; this file's content is none "
-                                         "of them, whatever its name says.")})
+        raise RuleBroken({"file": _("Only PDF, JPEG and PNG files are accepted; this file's content is none "
+                                    "of them, whatever its name says.")})
     content_type, extension = match
     digest = hashlib.sha256()
     upload.seek(0)

@@ -10,7 +10,7 @@ from django.db.models import F, Prefetch, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
 
-from .models import ItemType, ItemVersion, VersionStep
+from .models import Department, ItemType, ItemVersion, ServiceItem, VersionStep, Window
 
 
 def public_guides() -> QuerySet[ItemVersion]:
@@ -30,6 +30,20 @@ def public_guide(*, code: str) -> ItemVersion | None:
         .filter(item__code=code)
         .first()
     )
+
+
+def open_service_item(code: str) -> ServiceItem | None:
+    """An item open for applications."""
+    return ServiceItem.objects.filter(code=code, active=True).first()
+
+
+def department_by_code(code: str) -> Department | None:
+    return Department.objects.filter(code=code).first()
+
+
+def open_window(pk: int) -> Window | None:
+    """A window in service, with its hall."""
+    return Window.objects.filter(pk=pk, active=True).select_related("hall").first()
 
 
 class IntegerFilter(filters.NumberFilter):

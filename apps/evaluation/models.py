@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from apps.applications.models import Application
+from apps.applications.models import Application, Flag
 from apps.catalog.models import Department
 
 
@@ -55,7 +55,7 @@ class Rectification(models.Model):
     # For the supervision sweep: yellow on the last day, red after it.
     warning_at = models.DateTimeField(_("warning from"))
     due_at = models.DateTimeField(_("overdue from"))
-    flag = models.CharField(_("flag"), max_length=16, default="normal")
+    flag = models.CharField(_("flag"), max_length=16, choices=Flag.choices, default=Flag.NORMAL)
     flagged_at = models.DateTimeField(_("flagged at"), null=True, blank=True, db_index=True)
     answer = models.TextField(_("answer"), blank=True)
     answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
@@ -68,7 +68,7 @@ class Rectification(models.Model):
         verbose_name_plural = _("rectifications")
         indexes = [models.Index(fields=["status", "due_date"])]
         constraints = [
-            models.CheckConstraint(condition=Q(flag__in=["normal", "warning", "overdue"]),
+            models.CheckConstraint(condition=Q(flag__in=Flag.values),
                                    name="rectification_flag_valid"),
             models.CheckConstraint(condition=Q(status="open") | (Q(answered_at__isnull=False) & ~Q(answer="")),
                                    name="answered_rectification_has_answer"),

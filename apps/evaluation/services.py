@@ -3,41 +3,36 @@
 from datetime import datetime
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from apps.applications import states
-from apps.applications.audit import record_event
-from apps.applications.clock import end_of, local_date, start_of
-from apps.applications.services.common import lock
+from apps.applications import law
+from apps.applications import services as application_services
+from apps.core.errors import Conflict, NotFound, RuleBroken
 from apps.notifications.services import notify
 from apps.workdays.calendar import add_workdays
+from apps.workdays.days import end_of, local_date, start_of
 
 from .models import Rating, Rectification
-
-# Days the department has to answer a bad rating (整改时限); local practice ranges from 5 to 15.
-RECTIFICATION_WORKDAYS = 5
 
 
 def rate_application(*, application_id: int, rater, score: int, comment: str, now: datetime) -> Rating:
     """One rating per application, after delivery, denial or refusal; a bad one opens a rectification."""
     with transaction.atomic():
-        application = lock(application_id, "rate")
+        application = application_services.lock_for_action(application_id, "rate")
         if Rating.objects.filter(application=application).exists():
-            raise states.TransitionNotAllowed(_("This application was already rated."), code="already_rated")
+            raise Conflict(_("This application was already rated."), code="already_rated")
         rating = Rating.objects.create(application=application, rater=rater, score=score, comment=comment,
                                        created_at=now)
         payload = {"score": score}
         if rating.is_bad:
-            due = add_workdays(local_date(now), RECTIFICATION_WORKDAYS)
+            due = add_workdays(local_date(now), law.RECTIFICATION_WORKDAYS)
             rectification = Rectification.objects.create(
                 rating=rating, department_id=application.department_id, due_date=due,
                 warning_at=start_of(due), due_at=end_of(due))
             payload["rectification_due"] = rectification.due_date
-        record_event(application, actor=rater, action="rated", now=now, from_status=application.status,
-                     payload=payload)
+        application_services.save_transition(application, actor=rater, now=now, payload=payload)
     return rating
 
 
@@ -55,22 +50,21 @@ def tell_rater(application, rectification: Rectification) -> None:
 def answer_rectification(*, rectification_id: int, actor, answer: str, now: datetime) -> Rectification:
     """整改反馈: the department says what it verified and changed; the rater is told."""
     if not answer.strip():
-        raise ValidationError({"answer": _("Say what was verified and what was put right.")})
+        raise RuleBroken({"answer": _("Say what was verified and what was put right.")})
     with transaction.atomic():
         application_id = (Rectification.objects.filter(pk=rectification_id)
                           .values_list("rating__application_id", flat=True).first())
         if application_id is None:
-            raise Rectification.DoesNotExist
-        application = lock(application_id, "answer_rectification")
+            raise NotFound(_("No such rectification."))
+        application = application_services.lock_for_action(application_id, "answer_rectification")
         rectification = Rectification.objects.select_for_update().select_related("rating").get(pk=rectification_id)
         if rectification.status != Rectification.Status.OPEN:
-            raise states.TransitionNotAllowed(_("This rectification was already answered."),
-                                              code="already_answered")
+            raise Conflict(_("This rectification was already answered."), code="already_answered")
         rectification.status, rectification.answer = Rectification.Status.ANSWERED, answer
         rectification.answered_at, rectification.answered_by = now, actor
         rectification.save(update_fields=["status", "answer", "answered_at", "answered_by"])
-        record_event(application, actor=actor, action="rectification_answered", now=now,
-                     from_status=application.status,
-                     payload={"rectification": rectification.pk, "late": now >= rectification.due_at})
+        application_services.save_transition(
+            application, actor=actor, now=now,
+            payload={"rectification": rectification.pk, "late": now >= rectification.due_at})
         tell_rater(application, rectification)
     return rectification

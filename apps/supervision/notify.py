@@ -23,7 +23,7 @@ def _recipients(alerts: list[Alert]) -> dict[int, list]:
         Q(department_id__in=departments, role__in=[Role.APPROVER, Role.MANAGER]) | Q(role=Role.MANAGER,
                                                                                      department__isnull=True),
         is_active=True))
-    district = [u for u in staff if u.role == Role.MANAGER and u.department_id is None]
+    district = [u for u in staff if u.is_district_manager]
     result = {}
     for alert in alerts:
         managers = [u for u in staff if u.role == Role.MANAGER and u.department_id == alert.department_id]

@@ -1,9 +1,10 @@
 from django.db.models import QuerySet
+from django_filters import rest_framework as filters
 
 from apps.accounts.models import Role
 from apps.applications.selectors import visible_applications
 
-from .models import Alert
+from .models import Alert, AlertLevel
 
 
 def visible_alerts(user) -> QuerySet[Alert]:
@@ -13,10 +14,15 @@ def visible_alerts(user) -> QuerySet[Alert]:
     return Alert.objects.filter(application__in=visible_applications(user).values("pk"))
 
 
-def alert_list(user, *, level: str | None = None, acknowledged: bool | None = None) -> QuerySet[Alert]:
-    qs = visible_alerts(user).select_related("application", "step", "department", "acknowledged_by")
-    if level:
-        qs = qs.filter(level=level)
-    if acknowledged is not None:
-        qs = qs.filter(acknowledged_at__isnull=not acknowledged)
-    return qs.order_by("-raised_at", "-id")
+def alert_list(user) -> QuerySet[Alert]:
+    return (visible_alerts(user).select_related("application", "step", "department", "acknowledged_by")
+            .order_by("-raised_at", "-id"))
+
+
+class AlertFilter(filters.FilterSet):
+    level = filters.ChoiceFilter(choices=AlertLevel.choices)
+    acknowledged = filters.BooleanFilter(field_name="acknowledged_at", lookup_expr="isnull", exclude=True)
+
+    class Meta:
+        model = Alert
+        fields = ["level", "acknowledged"]

@@ -2,7 +2,7 @@
 
 Each level is two statements, whatever the number of rows:
 
-1. `UPDATE … SET flag, flagged_at = now WHERE <open> AND <moment> <= now`, over a partial
+1. `UPDATE … SET flag, flagged_at = now WHERE <open> AND <moment> <= now` (the ORM's `.update()`), over a partial
    index of the open rows: its cost grows with the rows it flags, not with the open rows;
 2. `INSERT INTO alert … SELECT … WHERE flagged_at = now … ON CONFLICT DO NOTHING`: the
    alerts of exactly those rows, built by the database, not in Python, so memory stays
@@ -24,12 +24,11 @@ from apps.evaluation.models import Rating, Rectification
 from .models import Alert, AlertKind, AlertLevel
 
 
-def _execute(sql: str, params: list) -> int:
-    """Run one statement; times are passed as the database stores them. Returns the rows touched."""
+def _execute(sql: str, params: list) -> None:
+    """Run one statement; times are passed as the database stores them."""
     params = [connection.ops.adapt_datetimefield_value(p) if isinstance(p, datetime) else p for p in params]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        return cursor.rowcount
 
 
 @dataclass(frozen=True)
@@ -38,8 +37,7 @@ class Target:
 
     model: type
     kind: str
-    open_sql: str  # the rows whose clock runs
-    open_params: tuple
+    open_rows: dict  # the rows whose clock runs, as ORM filters
     application_sql: str  # the alert's application, in terms of `t` (the table) and `joins`
     step_sql: str = "NULL"
     joins: str = ""
@@ -49,11 +47,11 @@ class Target:
         return self.model._meta.db_table
 
 
-STEPS = Target(Step, AlertKind.STEP, "status = %s AND suspended = %s", (StepStatus.ACTIVE, False),
+STEPS = Target(Step, AlertKind.STEP, {"status": StepStatus.ACTIVE, "suspended": False},
                application_sql="t.application_id", step_sql="t.id")
-APPLICATIONS = Target(Application, AlertKind.APPLICATION, "status = %s AND suspended = %s",
-                      (Status.ACCEPTED, False), application_sql="t.id")
-RECTIFICATIONS = Target(Rectification, AlertKind.RECTIFICATION, "status = %s", (Rectification.Status.OPEN,),
+APPLICATIONS = Target(Application, AlertKind.APPLICATION, {"status": Status.ACCEPTED, "suspended": False},
+                      application_sql="t.id")
+RECTIFICATIONS = Target(Rectification, AlertKind.RECTIFICATION, {"status": Rectification.Status.OPEN},
                         application_sql="r.application_id",
                         joins=f"JOIN {Rating._meta.db_table} r ON r.id = t.rating_id")
 
@@ -78,11 +76,8 @@ def _raise_alerts(target: Target, *, level: str, flagged_column: str, due_column
 def flag_level(target: Target, *, level: str, now: datetime) -> int:
     """Flag the open rows of `target` that reached `level` by `now`; raise one alert per row flagged."""
     from_flags, moment = LEVELS[level]
-    placeholders = ", ".join(["%s"] * len(from_flags))
-    flagged = _execute(
-        f"UPDATE {target.table} SET flag = %s, flagged_at = %s "  # noqa: S608  names come from the models
-        f"WHERE {target.open_sql} AND flag IN ({placeholders}) AND {moment} <= %s",
-        [level, now, *target.open_params, *from_flags, now])
+    flagged = (target.model.objects.filter(**target.open_rows, flag__in=from_flags, **{f"{moment}__lte": now})
+               .update(flag=level, flagged_at=now))
     if flagged:
         _raise_alerts(target, level=level, flagged_column="flagged_at", due_column="due_at",
                       where_sql="t.flag = %s", params=[level], now=now)
@@ -99,12 +94,12 @@ def flag_target(target: Target, *, now: datetime) -> dict[str, int]:
 def flag_late_deliveries(*, now: datetime) -> int:
     """送达 (art. 44): decided but not delivered within 10 working days of the decision."""
     with transaction.atomic():
-        late = _execute(
-            f"UPDATE {APPLICATIONS.table} SET delivery_flagged_at = %s "  # noqa: S608
-            "WHERE status IN (%s, %s) AND delivery_flagged_at IS NULL AND delivery_due_at <= %s",
-            [now, Status.APPROVED, Status.DENIED, now])
+        late = (Application.objects
+                .filter(status__in=[Status.APPROVED, Status.DENIED], delivery_flagged_at__isnull=True,
+                        delivery_due_at__lte=now)
+                .update(delivery_flagged_at=now))
         if late:
-            target = Target(Application, AlertKind.DELIVERY, "", (), application_sql="t.id")
+            target = Target(Application, AlertKind.DELIVERY, {}, application_sql="t.id")
             _raise_alerts(target, level=AlertLevel.OVERDUE, flagged_column="delivery_flagged_at",
                           due_column="delivery_due_at", where_sql="1 = 1", params=[], now=now)
     return late

@@ -1,4 +1,4 @@
-"""Celery entry points for the supervision jobs: each calls one service as of now.
+"""Celery entry points for the supervision jobs: each runs its jobs as of now and returns the report.
 
 Tasks acknowledge late (settings): a worker killed half-way leaves the message on the
 broker and the next run finishes the work; the jobs themselves duplicate nothing.
@@ -12,35 +12,30 @@ from django.conf import settings
 from django.utils import timezone
 
 from . import services
-from .notify import notify_new_alerts
+
+
+def _run(jobs) -> dict:
+    return services.run_jobs(jobs, now=timezone.now()).as_dict()
 
 
 @shared_task(acks_late=True)
 def sweep_deadlines() -> dict:
-    now = timezone.now()
-    counts = {**services.flag_steps(now=now), **services.flag_applications(now=now)}
-    counts["notified"] = notify_new_alerts()
-    return counts
+    return _run(services.DEADLINE_JOBS)
 
 
 @shared_task(acks_late=True)
-def deem_acceptance() -> list[str]:
-    return services.deem_acceptance(now=timezone.now())
+def deem_acceptance() -> dict:
+    return _run(services.INTAKE_JOBS)
 
 
 @shared_task(acks_late=True)
 def flag_late_deliveries() -> dict:
-    counts = services.flag_late_deliveries(now=timezone.now())
-    counts["notified"] = notify_new_alerts()
-    return counts
+    return _run(services.DELIVERY_JOBS)
 
 
 @shared_task(acks_late=True)
 def remind_and_follow_up() -> dict:
-    now = timezone.now()
-    counts = {"reminded": services.remind_corrections(now=now), **services.flag_rectifications(now=now)}
-    counts["notified"] = notify_new_alerts()
-    return counts
+    return _run(services.FOLLOW_UP_JOBS)
 
 
 logger = logging.getLogger(__name__)

@@ -22,6 +22,7 @@ def test_citizen_registers_signs_in_and_sees_themself(api_client):
                             format="json").json()["token"]
     api_client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
     me = api_client.get("/api/v1/auth/me/").json()
+    assert me["id"] == response.json()["id"]
     assert me["username"] == "liwei"
     assert me["name"] == "李伟"
     assert me["role"] == "citizen"
@@ -70,3 +71,25 @@ def test_sign_in_is_rate_limited_per_address(api_client, monkeypatch):
     codes = [api_client.post("/api/v1/auth/token/", {"username": "x", "password": "y"}, format="json").status_code
              for _ in range(4)]
     assert codes == [401, 401, 401, 429]
+
+
+def test_a_manager_lists_the_people_a_departments_steps_can_be_given_to(api_client):
+    samr, health = DepartmentFactory(code="SAMR"), DepartmentFactory(code="HEALTH")
+    manager = UserFactory(username="manager", role=Role.MANAGER, department=samr, id_number="")
+    approver = UserFactory(username="approver", role=Role.APPROVER, department=samr, id_number="")
+    UserFactory(username="retired", role=Role.APPROVER, department=samr, id_number="", is_active=False)
+    UserFactory(username="elsewhere", role=Role.APPROVER, department=health, id_number="")
+    district = UserFactory(username="district", role=Role.MANAGER, id_number="")
+    path = "/api/v1/departments/SAMR/assignees/"
+
+    def as_(user):
+        api_client.force_authenticate(user)
+        return api_client
+
+    listed = as_(manager).get(path).json()
+    assert {(row["id"], row["username"], row["role"]) for row in listed["results"]} == {
+        (approver.pk, "approver", "approver"), (manager.pk, "manager", "manager")}
+    assert as_(district).get(path).json()["count"] == 2
+    assert as_(approver).get(path).status_code == 403
+    assert as_(UserFactory(role=Role.MANAGER, department=health, id_number="")).get(path).status_code == 403
+    assert as_(manager).get("/api/v1/departments/NOPE/assignees/").status_code == 404

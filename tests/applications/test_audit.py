@@ -7,16 +7,14 @@ from django.utils import translation
 
 from apps.applications import services
 from apps.applications.models import Event
-from tests.applications.conftest import at
+from tests.helpers import at
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def history(citizen, clerk, approver, item):
-    app = services.submit_application(actor=citizen, item=item, channel="online", delivery_method="electronic",
-                                      now=at(2026, 11, 2, 9))
-    services.accept_application(application_id=app.pk, actor=clerk, now=at(2026, 11, 2, 10))
+def history(accepted_application, approver, item):
+    app = accepted_application
     step = app.steps.get(order=1)
     services.approve_step(application_id=app.pk, step_id=step.pk, actor=approver, comment="同意",
                           now=at(2026, 11, 3, 10))

@@ -5,23 +5,18 @@ from datetime import date
 import pytest
 from django.core.exceptions import ValidationError
 
-from apps.applications import selectors, services
+from apps.applications import law, selectors, services
 from apps.applications.clock import provisional
 from apps.applications.models import Application, Status, StepStatus
 from apps.applications.states import TransitionNotAllowed
 from apps.workdays.models import CalendarDay, CalendarYear
-from tests.applications.conftest import at
+from tests.helpers import at
 
 pytestmark = pytest.mark.django_db
 
 
-def submit(citizen, item, now):
-    return services.submit_application(actor=citizen, item=item, channel="online", delivery_method="electronic",
-                                       now=now)
-
-
-def test_acceptance_starts_the_clock_in_working_days(citizen, clerk, item):
-    app = submit(citizen, item, at(2026, 9, 25, 10))
+def test_acceptance_starts_the_clock_in_working_days(make_application, clerk, item):
+    app = make_application(submitted_at=at(2026, 9, 25, 10))
     app = services.accept_application(application_id=app.pk, actor=clerk, now=at(2026, 9, 28, 10))
     # 9/29, 9/30, (National Day 10/1-10/7), 10/8, 10/9, and Saturday 10/10, an adjusted working day.
     assert app.due_date == date(2026, 10, 10)
@@ -30,14 +25,15 @@ def test_acceptance_starts_the_clock_in_working_days(citizen, clerk, item):
     assert (step.order, step.due_date) == (1, date(2026, 10, 8))
 
 
-def test_online_submission_on_a_rest_day_is_received_on_the_next_working_day(citizen, item):
-    app = submit(citizen, item, at(2026, 10, 3, 15))   # Saturday in the National Day week
+def test_online_submission_on_a_rest_day_is_received_on_the_next_working_day(make_application, item):
+    app = make_application(submitted_at=at(2026, 10, 3, 15))   # Saturday in the National Day week
     assert app.received_on == date(2026, 10, 8)
     assert app.intake_due_on == date(2026, 10, 14)   # 10/9, Sat 10/10 (调休), 10/12, 10/13, 10/14
 
 
-def test_deemed_acceptance_after_five_working_days_counts_from_receipt(citizen, item):
-    app = submit(citizen, item, at(2026, 9, 29, 10))   # received Tue 9/29; 9/30, 10/8, 10/9, 10/10, 10/12
+def test_deemed_acceptance_after_five_working_days_counts_from_receipt(make_application, item):
+    # received Tue 9/29; 9/30, 10/8, 10/9, 10/10, 10/12
+    app = make_application(submitted_at=at(2026, 9, 29, 10))
     assert app.intake_due_on == date(2026, 10, 12)
     assert list(selectors.awaiting_deemed_acceptance(date(2026, 10, 12))) == []
     with pytest.raises(TransitionNotAllowed):
@@ -51,8 +47,9 @@ def test_deemed_acceptance_after_five_working_days_counts_from_receipt(citizen, 
     assert event.action == "deemed_accepted" and event.actor is None and "art. 32" in event.payload["reason"]
 
 
-def test_a_correction_notice_stops_deemed_acceptance_and_resubmission_restarts_it(citizen, clerk, item):
-    app = submit(citizen, item, at(2026, 11, 2, 10))
+def test_a_correction_notice_stops_deemed_acceptance_and_resubmission_restarts_it(make_application, citizen, clerk,
+                                                                                  item):
+    app = make_application(submitted_at=at(2026, 11, 2, 10))
     material = app.item_version.materials.first()
     services.request_correction(application_id=app.pk, actor=clerk, now=at(2026, 11, 3, 10),
                                 items=[{"material": material.pk, "problem": "缺页"}], note="")
@@ -61,9 +58,9 @@ def test_a_correction_notice_stops_deemed_acceptance_and_resubmission_restarts_i
     assert (app.received_on, app.intake_due_on) == (date(2026, 11, 20), date(2026, 11, 27))
 
 
-def test_pausing_across_national_day_moves_every_due_date_by_the_working_days_paused(citizen, clerk, approver,
-                                                                                     item):
-    app = submit(citizen, item, at(2026, 9, 25, 10))
+def test_pausing_across_national_day_moves_every_due_date_by_the_working_days_paused(make_application, clerk,
+                                                                                     approver, item):
+    app = make_application(submitted_at=at(2026, 9, 25, 10))
     services.accept_application(application_id=app.pk, actor=clerk, now=at(2026, 9, 28, 10))
     services.suspend_application(application_id=app.pk, actor=approver, kind="inspection", reason="现场核查",
                                  now=at(2026, 9, 29, 11))
@@ -81,8 +78,8 @@ def test_pausing_across_national_day_moves_every_due_date_by_the_working_days_pa
     assert app.suspensions.get().paused_workdays == 3
 
 
-def test_extension_needs_a_reason_happens_once_and_moves_both_due_dates(citizen, clerk, manager, item):
-    app = submit(citizen, item, at(2026, 11, 2, 10))
+def test_extension_needs_a_reason_happens_once_and_moves_both_due_dates(make_application, clerk, manager, item):
+    app = make_application(submitted_at=at(2026, 11, 2, 10))
     app = services.accept_application(application_id=app.pk, actor=clerk, now=at(2026, 11, 2, 11))
     before = (app.due_date, app.legal_due_date)
     with pytest.raises(ValidationError):
@@ -96,12 +93,25 @@ def test_extension_needs_a_reason_happens_once_and_moves_both_due_dates(citizen,
         services.extend_application(application_id=app.pk, actor=manager, days=5, reason="再延", now=at(2026, 11, 4))
 
 
+def test_the_api_refuses_an_extension_longer_than_the_law_allows(make_application, as_user, clerk, manager, item):
+    app = make_application(submitted_at=at(2026, 11, 2, 10))
+    services.accept_application(application_id=app.pk, actor=clerk, now=at(2026, 11, 2, 11))
+    extend = f"/api/v1/applications/{app.pk}/extend/"
+    refused = as_user(manager).post(extend, {"days": law.MAX_EXTENSION_WORKDAYS + 1, "reason": "需专家论证"},
+                                    format="json")
+    assert refused.status_code == 400 and "days" in refused.json()
+    assert not app.extensions.exists()
+    allowed = as_user(manager).post(extend, {"days": law.MAX_EXTENSION_WORKDAYS, "reason": "需专家论证"},
+                                    format="json")
+    assert allowed.status_code == 200 and allowed.json()["extension_days"] == 15
+
+
 def test_a_deadline_in_a_year_not_entered_is_provisional_and_recomputed_when_the_year_is_entered(
-        django_capture_on_commit_callbacks, citizen, clerk, department):
+        make_application, django_capture_on_commit_callbacks, clerk, department):
     from tests.factories import ServiceItemFactory
     long_item = ServiceItemFactory(code="000148003000", department=department, promised_limit_days=20,
                                    legal_limit_days=20)
-    app = submit(citizen, long_item, at(2026, 12, 15, 10))
+    app = make_application(item=long_item, submitted_at=at(2026, 12, 15, 10))
     app = services.accept_application(application_id=app.pk, actor=clerk, now=at(2026, 12, 15, 11))
     # 2027 is not entered: New Year's Day is the only holiday counted; no adjusted weekends are known.
     assert app.due_date == date(2027, 1, 13)
@@ -116,11 +126,11 @@ def test_a_deadline_in_a_year_not_entered_is_provisional_and_recomputed_when_the
     assert provisional(app.due_date) is False
 
 
-def test_the_admin_list_marks_a_provisional_due_date(admin_client, citizen, clerk, department):
+def test_the_admin_list_marks_a_provisional_due_date(make_application, admin_client, clerk, department):
     from tests.factories import ServiceItemFactory
     long_item = ServiceItemFactory(code="000148003001", department=department, promised_limit_days=20,
                                    legal_limit_days=20)
-    app = submit(citizen, long_item, at(2026, 12, 15, 10))
+    app = make_application(item=long_item, submitted_at=at(2026, 12, 15, 10))
     services.accept_application(application_id=app.pk, actor=clerk, now=at(2026, 12, 15, 11))
     page = admin_client.get("/admin/applications/application/").content.decode()
     assert "2027-01-13（暂定）" in page

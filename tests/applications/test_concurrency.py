@@ -6,11 +6,9 @@ import pytest
 from django.db import connection, connections
 from rest_framework.test import APIClient
 
-from apps.applications import services
 from apps.applications.models import Event, Step
-from tests.applications.conftest import at
-from tests.applications.helpers import url
 from tests.factories import UserFactory
+from tests.helpers import url
 
 pytestmark = [
     pytest.mark.postgres,
@@ -45,11 +43,9 @@ def signed_in(user):
     return client
 
 
-def test_two_approvers_approving_the_same_step_exactly_one_succeeds(citizen, clerk, approver, department, item):
+def test_two_approvers_approving_the_same_step_exactly_one_succeeds(accepted_application, approver, department, item):
     second_approver = UserFactory(username="approver-b", role="approver", department=department, id_number="")
-    app = services.submit_application(actor=citizen, item=item, channel="online", delivery_method="electronic",
-                                      now=at(2026, 11, 2, 9))
-    services.accept_application(application_id=app.pk, actor=clerk, now=at(2026, 11, 2, 10))
+    app = accepted_application
     step = Step.objects.get(application=app, status="active")
     path = url(app.pk, f"steps/{step.pk}/approve")
     codes = sorted(response.status_code for response in at_the_same_moment(

@@ -3,7 +3,7 @@
 import pytest
 
 from apps.applications.models import Application, Event, Visit
-from tests.applications.helpers import APPLY, apply_online, post
+from tests.helpers import APPLY, apply_online, post
 
 pytestmark = pytest.mark.django_db
 

@@ -2,59 +2,51 @@
 
 import pytest
 
-from apps.applications import services
-from tests.applications.conftest import at
-from tests.applications.helpers import url
 from tests.factories import UserFactory
+from tests.helpers import url
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def accepted(citizen, clerk, item):
-    app = services.submit_application(actor=citizen, item=item, channel="online", delivery_method="electronic",
-                                      now=at(2026, 11, 2, 9))
-    return services.accept_application(application_id=app.pk, actor=clerk, now=at(2026, 11, 2, 10))
-
-
-def test_the_inbox_lists_the_departments_open_steps_most_urgent_first(as_user, accepted, approver, other_approver,
-                                                                      district_manager, citizen):
+def test_the_inbox_lists_the_departments_open_steps_most_urgent_first(as_user, accepted_application, approver,
+                                                                      other_approver, district_manager, citizen):
     rows = as_user(approver).get("/api/v1/steps/inbox/").json()["results"]
-    assert [(r["tracking_number"], r["order"], r["status"]) for r in rows] == [(accepted.tracking_number, 1,
+    assert [(r["tracking_number"], r["order"], r["status"]) for r in rows] == [(accepted_application.tracking_number, 1,
                                                                                "active")]
-    assert rows[0]["service_item_name"] == accepted.item_version.name
+    assert rows[0]["service_item_name"] == accepted_application.item_version.name
     assert as_user(other_approver).get("/api/v1/steps/inbox/").json()["count"] == 0
     assert as_user(district_manager).get("/api/v1/steps/inbox/").json()["count"] == 1
     assert as_user(citizen).get("/api/v1/steps/inbox/").json()["count"] == 0
     assert as_user(approver).get("/api/v1/steps/inbox/?flag=purple").status_code == 400
 
 
-def test_a_manager_assigns_and_only_the_assignee_may_then_act(as_user, accepted, approver, manager, department):
+def test_a_manager_assigns_and_only_the_assignee_may_then_act(as_user, accepted_application, approver, manager,
+                                                              department):
     colleague = UserFactory(username="approver-b", role="approver", department=department, id_number="")
-    step = accepted.steps.get(status="active")
-    path = url(accepted.pk, f"steps/{step.pk}/assign")
+    step = accepted_application.steps.get(status="active")
+    path = url(accepted_application.pk, f"steps/{step.pk}/assign")
     assert as_user(manager).post(path, {"assignee": colleague.pk}, format="json").status_code == 200
     assert as_user(approver).get("/api/v1/steps/inbox/").json()["count"] == 0        # someone else's now
     assert as_user(colleague).get("/api/v1/steps/inbox/?mine=1").json()["count"] == 1
     assert colleague.notifications.filter(topic="step_assigned").count() == 1
-    approve = url(accepted.pk, f"steps/{step.pk}/approve")
+    approve = url(accepted_application.pk, f"steps/{step.pk}/approve")
     assert as_user(approver).post(approve, {}, format="json").status_code == 403
     assert as_user(colleague).post(approve, {}, format="json").status_code == 200
 
 
-def test_an_approver_takes_an_unassigned_step_but_cannot_give_it_to_others(as_user, accepted, approver,
+def test_an_approver_takes_an_unassigned_step_but_cannot_give_it_to_others(as_user, accepted_application, approver,
                                                                            other_approver, department):
     colleague = UserFactory(username="approver-c", role="approver", department=department, id_number="")
-    step = accepted.steps.get(status="active")
-    path = url(accepted.pk, f"steps/{step.pk}/assign")
+    step = accepted_application.steps.get(status="active")
+    path = url(accepted_application.pk, f"steps/{step.pk}/assign")
     assert as_user(approver).post(path, {"assignee": colleague.pk}, format="json").status_code == 403
     assert as_user(approver).post(path, {"assignee": approver.pk}, format="json").status_code == 200
     assert as_user(colleague).post(path, {"assignee": colleague.pk}, format="json").status_code == 403
     assert as_user(approver).post(path, {"assignee": None}, format="json").status_code == 200
 
 
-def test_only_staff_of_the_steps_department_can_be_assigned(as_user, accepted, manager, other_approver):
-    step = accepted.steps.get(status="active")
-    path = url(accepted.pk, f"steps/{step.pk}/assign")
+def test_only_staff_of_the_steps_department_can_be_assigned(as_user, accepted_application, manager, other_approver):
+    step = accepted_application.steps.get(status="active")
+    path = url(accepted_application.pk, f"steps/{step.pk}/assign")
     assert as_user(manager).post(path, {"assignee": other_approver.pk}, format="json").status_code == 400
     assert as_user(manager).post(path, {"assignee": 999999}, format="json").status_code == 400

@@ -2,8 +2,10 @@
 
 import pytest
 
+from apps.applications import services
 from apps.applications.models import Event
-from tests.applications.helpers import apply_at_window, apply_online, post, url
+from apps.core.errors import Conflict, NotFound
+from tests.helpers import apply_at_window, apply_online, at, post, url
 
 pytestmark = pytest.mark.django_db
 
@@ -18,8 +20,8 @@ def test_refusal_needs_a_reason_and_ends_the_application(as_user, citizen, clerk
     assert post(as_user(clerk), app["id"], "accept").status_code == 409
 
 
-def test_one_time_correction_notice_lists_everything_then_resubmission_starts_a_new_intake(
-        as_user, citizen, clerk, item):
+def test_one_time_correction_notice_lists_everything_then_resubmission_starts_a_new_intake(as_user, citizen, clerk,
+                                                                                           item):
     app = apply_online(as_user(citizen), item)
     materials = as_user(citizen).get(f"/api/v1/service-items/{item.code}/").json()["materials"]
     items = [{"material": m["id"], "problem": "缺少签名"} for m in materials]
@@ -100,6 +102,27 @@ def test_bad_input_is_400_never_500(as_user, citizen, item):
                                                  "delivery_method": "electronic", "form_data": [1, 2]},
                        format="json").status_code == 400
     assert client.get(url(999999)).status_code == 404
+
+
+def test_services_refuse_with_domain_errors_that_a_task_can_catch(make_application, clerk):
+    """A service never raises an HTTP exception: a Celery task gets the same refusal the API maps to 404 or 409."""
+    with pytest.raises(NotFound):
+        services.accept_application(application_id=999999, actor=clerk, now=at(2026, 11, 2, 10))
+    app = make_application(submitted_at=at(2026, 11, 2, 9))
+    services.reject_application(application_id=app.pk, actor=clerk, reason="材料不符", now=at(2026, 11, 2, 10))
+    with pytest.raises(Conflict) as refused:
+        services.accept_application(application_id=app.pk, actor=clerk, now=at(2026, 11, 2, 11))
+    assert refused.value.code == "transition_not_allowed"
+
+
+def test_the_application_list_refuses_an_unknown_status_or_flag(as_user, citizen, item):
+    client = as_user(citizen)
+    apply_online(client, item)
+    assert client.get("/api/v1/applications/?status=submitted").json()["count"] == 1
+    assert client.get("/api/v1/applications/?flag=normal&status=accepted").json()["count"] == 0
+    for query in ("status=lost", "flag=purple"):
+        refused = client.get(f"/api/v1/applications/?{query}")
+        assert refused.status_code == 400 and query.split("=")[0] in refused.json()
 
 
 def test_clerk_applicant_id_number_is_checked(as_user, clerk, item):

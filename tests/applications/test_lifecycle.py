@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.applications.helpers import active_step, apply_at_window, apply_online, post, url
+from tests.helpers import active_step, apply_at_window, apply_online, post, url
 
 pytestmark = pytest.mark.django_db
 
@@ -86,8 +86,8 @@ def test_events_are_append_only(as_user, citizen, item):
         event.delete()
 
 
-def test_online_application_collected_at_a_window_is_one_visit_within_the_limit(as_user, citizen, clerk,
-                                                                               approver, item):
+def test_online_application_collected_at_a_window_is_one_visit_within_the_limit(as_user, citizen, clerk, approver,
+                                                                                item):
     created = apply_online(as_user(citizen), item, delivery="window")
     post(as_user(clerk), created["id"], "accept")
     for _ in range(2):

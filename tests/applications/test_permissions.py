@@ -3,38 +3,30 @@
 import pytest
 
 from apps.applications import services
-from tests.applications.conftest import at
-from tests.applications.helpers import url
+from tests.helpers import at, url
 
 pytestmark = pytest.mark.django_db
 
 ROLES = ["citizen", "other_citizen", "clerk", "other_clerk", "approver", "other_approver", "manager",
-         "other_manager", "district_manager", "admin_user"]
+         "other_manager", "district_manager", "administrator"]
 
 
 @pytest.fixture
 def people(citizen, other_citizen, clerk, other_clerk, approver, other_approver, manager, other_manager,
-           district_manager, admin_user):
+           district_manager, administrator):
     return dict(zip(ROLES, [citizen, other_citizen, clerk, other_clerk, approver, other_approver, manager,
-                            other_manager, district_manager, admin_user], strict=True))
-
-
-def accepted(citizen, clerk, item):
-    """An accepted application received at the clerk's hall."""
-    app = services.submit_application(actor=citizen, item=item, channel="online", delivery_method="electronic",
-                                      now=at(2026, 11, 2, 9))
-    return services.accept_application(application_id=app.pk, actor=clerk, now=at(2026, 11, 2, 10))
+                            other_manager, district_manager, administrator], strict=True))
 
 
 # Who may see an accepted application received at the district hall of department SAMR.
 SEES = {"citizen": True, "other_citizen": False, "clerk": True, "other_clerk": False, "approver": True,
         "other_approver": False, "manager": True, "other_manager": False, "district_manager": True,
-        "admin_user": True}
+        "administrator": True}
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_detail_and_list_are_scoped(role, people, as_user, item):
-    app = accepted(people["citizen"], people["clerk"], item)
+def test_detail_and_list_are_scoped(role, people, as_user, accepted_application):
+    app = accepted_application
     client = as_user(people[role])
     assert client.get(url(app.pk)).status_code == (200 if SEES[role] else 404)
     listed = [row["id"] for row in client.get("/api/v1/applications/").json()["results"]]
@@ -62,9 +54,9 @@ ACTIONS = {
 
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("action", ACTIONS)
-def test_action_matrix(role, action, people, as_user, item):
+def test_action_matrix(role, action, people, as_user, accepted_application):
     """Allowed roles pass the permission check (then 200/201 or 409 from the state); others get 403 or 404."""
-    app = accepted(people["citizen"], people["clerk"], item)
+    app = accepted_application
     body, allowed = ACTIONS[action]
     if action.startswith("step-"):
         step = app.steps.get(status="active")
@@ -80,8 +72,8 @@ def test_action_matrix(role, action, people, as_user, item):
         assert response.status_code == 403, response.json()
 
 
-def test_anonymous_gets_401_everywhere(api_client, citizen, clerk, item):
-    app = accepted(citizen, clerk, item)
+def test_anonymous_gets_401_everywhere(api_client, accepted_application):
+    app = accepted_application
     assert api_client.get("/api/v1/applications/").status_code == 401
     assert api_client.get(url(app.pk)).status_code == 401
     assert api_client.post(url(app.pk, "accept")).status_code == 401
@@ -94,11 +86,11 @@ def test_approvers_and_managers_cannot_submit(as_user, approver, manager, item):
         assert response.status_code == 403
 
 
-def test_a_clerk_anywhere_takes_in_waiting_applications_but_a_dedicated_window_only_its_items(
-        as_user, citizen, other_clerk, clerk, item, hall):
+def test_a_clerk_anywhere_takes_in_waiting_applications_but_a_dedicated_window_only_its_items(make_application,
+                                                                                              as_user, other_clerk,
+                                                                                              clerk, item, hall):
     from tests.factories import WindowFactory
-    app = services.submit_application(actor=citizen, item=item, channel="online", delivery_method="electronic",
-                                      now=at(2026, 11, 2, 9))
+    app = make_application(submitted_at=at(2026, 11, 2, 9))
     assert as_user(other_clerk).get(url(app.pk)).status_code == 200   # waiting at intake: any hall
     clerk.window = WindowFactory(hall=hall, number="09", kind="dedicated")
     clerk.save()
@@ -121,10 +113,10 @@ def test_a_dedicated_window_takes_in_only_its_listed_items(as_user, citizen, cle
                                format="json").status_code == 403
 
 
-def test_allowed_actions_are_those_of_the_person_asking(as_user, citizen, clerk, approver, manager, item):
+def test_allowed_actions_are_those_of_the_person_asking(make_application, as_user, citizen, clerk, approver, manager,
+                                                        item):
     """The pages draw their buttons from `allowed_actions`: each person is offered only what they may do."""
-    app = services.submit_application(actor=citizen, item=item, channel="online", delivery_method="electronic",
-                                      now=at(2026, 11, 2, 9))
+    app = make_application(submitted_at=at(2026, 11, 2, 9))
     offered = {name: as_user(user).get(url(app.pk)).json()["allowed_actions"]
                for name, user in {"citizen": citizen, "clerk": clerk}.items()}
     assert "accept" not in offered["citizen"] and "reject" not in offered["citizen"]

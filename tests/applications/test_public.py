@@ -3,7 +3,7 @@
 import pytest
 
 from apps.applications.api.views import TrackThrottle
-from tests.applications.helpers import apply_online, post
+from tests.helpers import apply_online, post
 
 pytestmark = pytest.mark.django_db
 

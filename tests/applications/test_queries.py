@@ -8,21 +8,19 @@ from django.test.utils import CaptureQueriesContext
 from apps.applications import services
 from apps.catalog.models import StepTemplate
 from apps.catalog.services import publish_item
-from tests.applications.conftest import PDF, at
-from tests.applications.helpers import url
 from tests.factories import ServiceItemFactory
+from tests.helpers import PDF, at, url
 
 pytestmark = pytest.mark.django_db
 
 
-def busy_application(citizen, clerk, department, code, steps):
+def busy_application(make_application, citizen, clerk, department, code, steps):
     item = ServiceItemFactory(code=code, department=department, promised_limit_days=steps, legal_limit_days=20)
     item.steps.all().delete()
     for order in range(1, steps + 1):
         StepTemplate.objects.create(item=item, order=order, name=f"环节{order}", allotted_days=1)
     publish_item(item=item)
-    app = services.submit_application(actor=citizen, item=item, channel="online", delivery_method="electronic",
-                                      now=at(2026, 11, 2, 9))
+    app = make_application(item=item, submitted_at=at(2026, 11, 2, 9))
     for material in item.current_version.materials.all():
         services.upload_material(application_id=app.pk, actor=citizen, material_id=material.pk,
                                  upload=SimpleUploadedFile("a.pdf", PDF), now=at(2026, 11, 2, 9, 30))
@@ -39,14 +37,15 @@ def count_queries(client, path):
     return len(ctx.captured_queries)
 
 
-def test_detail_and_list_queries_do_not_grow(settings, tmp_path, as_user, citizen, clerk, manager, department):
+def test_detail_and_list_queries_do_not_grow(settings, tmp_path, make_application, as_user, citizen, clerk, manager,
+                                             department):
     settings.MEDIA_ROOT = tmp_path
-    small = busy_application(citizen, clerk, department, "000900000001", steps=1)
-    large = busy_application(citizen, clerk, department, "000900000002", steps=8)
+    small = busy_application(make_application, citizen, clerk, department, "000900000001", steps=1)
+    large = busy_application(make_application, citizen, clerk, department, "000900000002", steps=8)
     client = as_user(manager)
     assert count_queries(client, url(small.pk)) == count_queries(client, url(large.pk))
     list_with_two = count_queries(client, "/api/v1/applications/")
     for i in range(3):
-        busy_application(citizen, clerk, department, f"00090000001{i}", steps=3)
+        busy_application(make_application, citizen, clerk, department, f"00090000001{i}", steps=3)
     assert count_queries(client, "/api/v1/applications/") == list_with_two
     assert count_queries(client, url(large.pk)) <= 16

@@ -6,8 +6,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from apps.applications.models import UploadedMaterial
-from tests.applications.conftest import JPEG, PDF, PNG
-from tests.applications.helpers import apply_online, url
+from tests.helpers import JPEG, PDF, PNG, apply_online, url
 
 pytestmark = pytest.mark.django_db
 
@@ -77,7 +76,7 @@ def test_empty_files_and_foreign_materials_are_400(as_user, citizen, app_and_mat
 
 
 def test_only_those_who_may_see_the_application_download_its_files(as_user, citizen, other_citizen, clerk,
-                                                                  app_and_material):
+                                                                   app_and_material):
     app, material = app_and_material
     stored = upload(as_user(citizen), app, material, "a.pdf", PDF).json()["materials"][0]
     assert as_user(citizen).get(stored["download_url"]).status_code == 200
@@ -92,8 +91,7 @@ def test_no_uploads_after_acceptance(as_user, citizen, clerk, app_and_material):
     assert upload(as_user(citizen), app, material, "late.pdf", PDF).status_code == 409
 
 
-def test_a_huge_body_is_refused_from_its_length_before_anything_reads_it(as_user, citizen, app_and_material,
-                                                                         settings):
+def test_a_huge_body_is_refused_from_its_length_before_anything_reads_it(as_user, citizen, app_and_material, settings):
     """Even a signed-in browser session (whose CSRF check would parse the body) gets 413 at once."""
     from django.test import Client
     app, _material = app_and_material

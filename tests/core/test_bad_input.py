@@ -3,9 +3,7 @@
 import pytest
 from django.utils import timezone
 
-from apps.accounts.models import Role
-from apps.applications import services
-from tests.factories import HallFactory, ServiceItemFactory, UserFactory, WindowFactory
+from tests.factories import ServiceItemFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -32,12 +30,8 @@ def test_ids_in_a_body_too_large_for_the_database_are_400(as_clerk_and_applicati
 
 
 @pytest.fixture
-def as_clerk_and_application(api_client):
-    window = WindowFactory(hall=HallFactory(code="QZX"))
-    clerk = UserFactory(username="clerk", role=Role.CLERK, hall=window.hall, window=window, id_number="")
-    citizen = UserFactory(username="citizen")
-    app = services.submit_application(actor=citizen, item=ServiceItemFactory(), channel="online",
-                                      delivery_method="electronic", now=timezone.now())
+def as_clerk_and_application(api_client, make_application, clerk):
+    app = make_application(submitted_at=timezone.now())
     api_client.force_authenticate(clerk)
     return api_client, app.pk
 

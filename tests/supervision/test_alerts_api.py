@@ -3,20 +3,17 @@
 import pytest
 from django.core.management import CommandError, call_command
 
-from apps.applications import services
 from apps.supervision.services import run_supervision
-from tests.applications.conftest import at
 from tests.factories import ServiceItemFactory
+from tests.helpers import at
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def red_application(citizen, clerk, department):
+def red_application(make_application, department):
     item = ServiceItemFactory(code="000900000300", department=department, promised_limit_days=1)
-    app = services.submit_application(actor=citizen, item=item, channel="online", delivery_method="electronic",
-                                      now=at(2026, 11, 27, 9))
-    services.accept_application(application_id=app.pk, actor=clerk, now=at(2026, 11, 27, 10))
+    app = make_application(item=item, submitted_at=at(2026, 11, 27, 9), accepted_at=at(2026, 11, 27, 10))
     run_supervision(now=at(2026, 12, 1, 9))
     return app
 
@@ -35,7 +32,9 @@ def test_staff_see_the_alerts_of_applications_they_may_see(as_user, red_applicat
 
 
 def test_acknowledging_records_who_and_filters_follow(as_user, red_application, manager, other_manager):
-    alert_id = as_user(manager).get("/api/v1/alerts/").json()["results"][0]["id"]
+    listed = as_user(manager).get("/api/v1/alerts/").json()["results"]
+    assert [row["acknowledged_by"] for row in listed] == [None, None]
+    alert_id = listed[0]["id"]
     assert as_user(other_manager).post(f"/api/v1/alerts/{alert_id}/acknowledge/").status_code == 404
     acknowledged = as_user(manager).post(f"/api/v1/alerts/{alert_id}/acknowledge/").json()
     assert acknowledged["acknowledged_at"] and acknowledged["acknowledged_by"] == str(manager)
@@ -45,11 +44,9 @@ def test_acknowledging_records_who_and_filters_follow(as_user, red_application, 
     assert as_user(manager).get("/api/v1/alerts/?acknowledged=true").json()["count"] == 1
 
 
-def test_run_supervision_replays_a_moment_and_says_what_it_did(capsys, citizen, clerk, department):
+def test_run_supervision_replays_a_moment_and_says_what_it_did(make_application, capsys, department):
     item = ServiceItemFactory(code="000900000400", department=department, promised_limit_days=1)
-    app = services.submit_application(actor=citizen, item=item, channel="online", delivery_method="electronic",
-                                      now=at(2026, 11, 27, 9))
-    services.accept_application(application_id=app.pk, actor=clerk, now=at(2026, 11, 27, 10))
+    make_application(item=item, submitted_at=at(2026, 11, 27, 9), accepted_at=at(2026, 11, 27, 10))
     call_command("run_supervision", "--now", "2026-11-30T09:00:00+08:00")
     out = capsys.readouterr().out
     assert "2026-11-30 09:00:00+0800" in out

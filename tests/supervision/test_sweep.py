@@ -7,9 +7,16 @@ import pytest
 from apps.applications import services
 from apps.applications.models import Application, Step
 from apps.supervision.models import Alert
-from apps.supervision.services import run_supervision
-from tests.applications.conftest import at
+from apps.supervision.services import (
+    APPLICATIONS_WARNING,
+    DELIVERIES_OVERDUE,
+    RECTIFICATIONS_OVERDUE,
+    RECTIFICATIONS_WARNING,
+    STEPS_WARNING,
+    run_supervision,
+)
 from tests.factories import ServiceItemFactory
+from tests.helpers import at
 
 pytestmark = pytest.mark.django_db
 
@@ -23,19 +30,14 @@ def one_day_item(department):
     return item
 
 
-def accepted(citizen, clerk, item, when):
-    app = services.submit_application(actor=citizen, item=item, channel="online", delivery_method="electronic",
-                                      now=when)
-    return services.accept_application(application_id=app.pk, actor=clerk, now=when)
-
-
 def flags(app):
     app = Application.objects.get(pk=app.pk)
     return app.flag, Step.objects.get(application=app, order=1).flag
 
 
-def test_a_one_day_step_turns_yellow_on_its_last_day_then_red_once_each(citizen, clerk, one_day_item):
-    app = accepted(citizen, clerk, one_day_item, at(2026, 11, 27, 10))   # Friday
+def test_a_one_day_step_turns_yellow_on_its_last_day_then_red_once_each(make_application, one_day_item):
+    # Friday
+    app = make_application(item=one_day_item, submitted_at=at(2026, 11, 27, 10), accepted_at=at(2026, 11, 27, 10))
     step = app.steps.get()
     assert step.due_date == date(2026, 11, 30)                             # Monday
     run_supervision(now=at(2026, 11, 29, 12))
@@ -43,7 +45,7 @@ def test_a_one_day_step_turns_yellow_on_its_last_day_then_red_once_each(citizen,
 
     report = run_supervision(now=at(2026, 11, 30, 9))
     assert flags(app) == ("warning", "warning")
-    assert report.flagged["steps warning"] == 1 and report.flagged["applications warning"] == 1
+    assert report.flagged[STEPS_WARNING] == 1 and report.flagged[APPLICATIONS_WARNING] == 1
     run_supervision(now=at(2026, 11, 30, 10))
     assert Alert.objects.filter(level="warning").count() == 2   # one for the step, one for the application
 
@@ -54,8 +56,8 @@ def test_a_one_day_step_turns_yellow_on_its_last_day_then_red_once_each(citizen,
     assert Alert.objects.count() == 4
 
 
-def test_a_paused_clock_is_never_flagged_and_resuming_moves_the_deadline(citizen, clerk, approver, one_day_item):
-    app = accepted(citizen, clerk, one_day_item, at(2026, 11, 27, 10))
+def test_a_paused_clock_is_never_flagged_and_resuming_moves_the_deadline(make_application, approver, one_day_item):
+    app = make_application(item=one_day_item, submitted_at=at(2026, 11, 27, 10), accepted_at=at(2026, 11, 27, 10))
     services.suspend_application(application_id=app.pk, actor=approver, kind="testing", reason="送检",
                                  now=at(2026, 11, 27, 11))
     run_supervision(now=at(2026, 12, 4, 9))
@@ -70,9 +72,8 @@ def test_a_paused_clock_is_never_flagged_and_resuming_moves_the_deadline(citizen
     assert flags(app) == ("overdue", "overdue")
 
 
-def test_resuming_after_a_red_flag_clears_it_when_the_new_deadline_is_ahead(citizen, clerk, approver,
-                                                                           one_day_item):
-    app = accepted(citizen, clerk, one_day_item, at(2026, 11, 27, 10))
+def test_resuming_after_a_red_flag_clears_it_when_the_new_deadline_is_ahead(make_application, approver, one_day_item):
+    app = make_application(item=one_day_item, submitted_at=at(2026, 11, 27, 10), accepted_at=at(2026, 11, 27, 10))
     run_supervision(now=at(2026, 12, 1, 9))
     assert flags(app) == ("overdue", "overdue")
     services.suspend_application(application_id=app.pk, actor=approver, kind="hearing", reason="听证",
@@ -82,9 +83,9 @@ def test_resuming_after_a_red_flag_clears_it_when_the_new_deadline_is_ahead(citi
     assert flags(app) == ("overdue", "overdue")
 
 
-def test_an_extension_re_evaluates_the_flag_and_a_new_deadline_can_be_flagged_again(
-        citizen, clerk, manager, one_day_item):
-    app = accepted(citizen, clerk, one_day_item, at(2026, 11, 27, 10))
+def test_an_extension_re_evaluates_the_flag_and_a_new_deadline_can_be_flagged_again(make_application, manager,
+                                                                                    one_day_item):
+    app = make_application(item=one_day_item, submitted_at=at(2026, 11, 27, 10), accepted_at=at(2026, 11, 27, 10))
     run_supervision(now=at(2026, 12, 1, 9))
     services.extend_application(application_id=app.pk, actor=manager, days=5, reason="需专家论证",
                                 now=at(2026, 12, 1, 10))
@@ -96,8 +97,8 @@ def test_an_extension_re_evaluates_the_flag_and_a_new_deadline_can_be_flagged_ag
     assert Alert.objects.filter(kind="application", level="overdue").count() == 2   # one per deadline
 
 
-def test_a_decision_in_time_clears_the_yellow_flag(citizen, clerk, approver, one_day_item):
-    app = accepted(citizen, clerk, one_day_item, at(2026, 11, 27, 10))
+def test_a_decision_in_time_clears_the_yellow_flag(make_application, approver, one_day_item):
+    app = make_application(item=one_day_item, submitted_at=at(2026, 11, 27, 10), accepted_at=at(2026, 11, 27, 10))
     run_supervision(now=at(2026, 11, 30, 9))
     step = app.steps.get()
     services.approve_step(application_id=app.pk, step_id=step.pk, actor=approver, comment="",
@@ -108,40 +109,40 @@ def test_a_decision_in_time_clears_the_yellow_flag(citizen, clerk, approver, one
     assert Application.objects.get(pk=app.pk).flag == "normal"
 
 
-def test_a_late_decision_keeps_its_red_flag(citizen, clerk, approver, one_day_item):
-    app = accepted(citizen, clerk, one_day_item, at(2026, 11, 27, 10))
+def test_a_late_decision_keeps_its_red_flag(make_application, approver, one_day_item):
+    app = make_application(item=one_day_item, submitted_at=at(2026, 11, 27, 10), accepted_at=at(2026, 11, 27, 10))
     step = app.steps.get()
     services.approve_step(application_id=app.pk, step_id=step.pk, actor=approver, comment="",
                           now=at(2026, 12, 2, 15))
     assert Application.objects.get(pk=app.pk).flag == "overdue"
 
 
-def test_results_not_delivered_within_ten_working_days_are_flagged_once(citizen, clerk, approver, one_day_item):
-    app = accepted(citizen, clerk, one_day_item, at(2026, 11, 27, 10))
+def test_results_not_delivered_within_ten_working_days_are_flagged_once(make_application, approver, one_day_item):
+    app = make_application(item=one_day_item, submitted_at=at(2026, 11, 27, 10), accepted_at=at(2026, 11, 27, 10))
     services.approve_step(application_id=app.pk, step_id=app.steps.get().pk, actor=approver, comment="",
                           now=at(2026, 11, 27, 15))
     run_supervision(now=at(2026, 12, 11, 9))      # the 10th working day after 11/27
     assert not Alert.objects.filter(kind="delivery").exists()
     report = run_supervision(now=at(2026, 12, 12, 0, 1))
-    assert report.flagged["deliveries overdue"] == 1
+    assert report.flagged[DELIVERIES_OVERDUE] == 1
     run_supervision(now=at(2026, 12, 14, 9))
     assert Alert.objects.filter(kind="delivery").count() == 1
 
 
-def test_deemed_acceptance_runs_in_the_job(citizen, item):
-    app = services.submit_application(actor=citizen, item=item, channel="online", delivery_method="electronic",
-                                      now=at(2026, 11, 2, 10))
+def test_deemed_acceptance_runs_in_the_job(make_application, as_user, citizen, item):
+    app = make_application(submitted_at=at(2026, 11, 2, 10))
     assert run_supervision(now=at(2026, 11, 9, 12)).deemed_accepted == []
     report = run_supervision(now=at(2026, 11, 10, 0, 5))
     assert report.deemed_accepted == [app.tracking_number]
     app.refresh_from_db()
     assert app.status == "accepted" and app.accepted_on == date(2026, 11, 2)
     assert run_supervision(now=at(2026, 11, 10, 0, 6)).deemed_accepted == []
+    events = as_user(citizen).get(f"/api/v1/applications/{app.pk}/").json()["events"]
+    assert (events[-1]["action"], events[-1]["actor"]) == ("deemed_accepted", None)   # nobody did it
 
 
-def test_an_open_correction_notice_is_reminded_once_after_three_working_days(citizen, clerk, item):
-    app = services.submit_application(actor=citizen, item=item, channel="online", delivery_method="electronic",
-                                      now=at(2026, 11, 2, 10))
+def test_an_open_correction_notice_is_reminded_once_after_three_working_days(make_application, citizen, clerk, item):
+    app = make_application(submitted_at=at(2026, 11, 2, 10))
     material = app.item_version.materials.first()
     services.request_correction(application_id=app.pk, actor=clerk, items=[{"material": material.pk,
                                                                             "problem": "缺页"}],
@@ -152,13 +153,12 @@ def test_an_open_correction_notice_is_reminded_once_after_three_working_days(cit
     assert citizen.notifications.filter(topic="correction_reminder", channel="in_app").count() == 1
 
 
-def test_a_bad_ratings_rectification_is_flagged_when_due_and_when_late(citizen, clerk, item):
+def test_a_bad_ratings_rectification_is_flagged_when_due_and_when_late(make_application, citizen, clerk, item):
     from apps.evaluation.services import rate_application
-    app = services.submit_application(actor=citizen, item=item, channel="online", delivery_method="electronic",
-                                      now=at(2026, 11, 2, 10))
+    app = make_application(submitted_at=at(2026, 11, 2, 10))
     services.reject_application(application_id=app.pk, actor=clerk, reason="材料不符", now=at(2026, 11, 2, 11))
     rate_application(application_id=app.pk, rater=citizen, score=1, comment="", now=at(2026, 11, 2, 12))
     # Due 11/9 (five working days): yellow on the day, red after it.
-    assert run_supervision(now=at(2026, 11, 9, 8)).flagged["rectifications warning"] == 1
-    assert run_supervision(now=at(2026, 11, 10, 8)).flagged["rectifications overdue"] == 1
+    assert run_supervision(now=at(2026, 11, 9, 8)).flagged[RECTIFICATIONS_WARNING] == 1
+    assert run_supervision(now=at(2026, 11, 10, 8)).flagged[RECTIFICATIONS_OVERDUE] == 1
     assert Alert.objects.filter(kind="rectification").count() == 2

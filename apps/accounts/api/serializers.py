@@ -25,9 +25,19 @@ class RegisterInputSerializer(serializers.Serializer):
 
 
 class MeOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
     username = serializers.CharField()
     name = serializers.CharField()
     role = serializers.ChoiceField(choices=Role.choices)
     department = CodeNameSerializer(allow_null=True)
     hall = CodeNameSerializer(allow_null=True)
     id_number = serializers.CharField(source="masked_id_number", help_text=_("Masked."))
+
+
+class AssigneeOutputSerializer(serializers.Serializer):
+    """Someone a step may be given to (`{"assignee": id}`)."""
+
+    id = serializers.IntegerField()
+    username = serializers.CharField()
+    name = serializers.CharField()
+    role = serializers.ChoiceField(choices=Role.choices)

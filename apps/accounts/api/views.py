@@ -1,18 +1,27 @@
-from django.contrib.auth import authenticate
+from django.contrib.auth import authenticate, get_user_model
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import status
 from rest_framework.authentication import TokenAuthentication
 from rest_framework.authtoken.models import Token
-from rest_framework.exceptions import AuthenticationFailed
+from rest_framework.exceptions import AuthenticationFailed, NotFound, PermissionDenied
+from rest_framework.generics import ListAPIView
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
-from .. import services
-from .serializers import MeOutputSerializer, RegisterInputSerializer, TokenInputSerializer, TokenOutputSerializer
+from apps.catalog.selectors import department_by_code
+
+from .. import selectors, services
+from .serializers import (
+    AssigneeOutputSerializer,
+    MeOutputSerializer,
+    RegisterInputSerializer,
+    TokenInputSerializer,
+    TokenOutputSerializer,
+)
 
 
 class AuthThrottle(AnonRateThrottle):
@@ -56,9 +65,29 @@ class RegisterApi(APIView):
         return Response(MeOutputSerializer(user).data, status=status.HTTP_201_CREATED)
 
 
+@extend_schema_view(get=extend_schema(summary=gettext_lazy("Who am I"), responses={200: MeOutputSerializer},
+                                      tags=["accounts"]))
 class MeApi(APIView):
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(summary=gettext_lazy("Who am I"), responses={200: MeOutputSerializer}, tags=["accounts"])
     def get(self, request):
         return Response(MeOutputSerializer(request.user).data)
+
+
+@extend_schema_view(get=extend_schema(
+    summary=gettext_lazy("People to assign a department's steps to"), tags=["accounts"],
+    description=gettext_lazy("The active approvers and managers of the department, for a manager who assigns its "
+                             "steps (`POST …/steps/{step_id}/assign/` with `{\"assignee\": id}`): a manager of "
+                             "that department or a district manager.")))
+class DepartmentAssigneesApi(ListAPIView):
+    serializer_class = AssigneeOutputSerializer
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return get_user_model().objects.none()
+        department = department_by_code(self.kwargs["code"])
+        if department is None:
+            raise NotFound(_("No such department."))
+        if not self.request.user.manages(department.pk):
+            raise PermissionDenied(_("A manager of this department assigns its steps."))
+        return selectors.assignable_staff(department.pk)

@@ -12,7 +12,7 @@ from apps.accounts.identity import mask_phone, validate_id_number
 from apps.core.api.fields import IdField
 from apps.core.api.serializers import CodeNameSerializer
 
-from .. import clock, permissions
+from .. import clock, law, permissions
 from ..models import Channel, DeliveryMethod, Flag, Status, StepStatus, SuspensionKind, VisitPurpose
 from ..notices import available_notices
 
@@ -83,7 +83,7 @@ class SuspendInputSerializer(serializers.Serializer):
 
 
 class ExtendInputSerializer(serializers.Serializer):
-    days = serializers.IntegerField(min_value=1, max_value=60)
+    days = serializers.IntegerField(min_value=1, max_value=law.MAX_EXTENSION_WORKDAYS)
     reason = serializers.CharField(max_length=2000)
 
 
@@ -156,7 +156,7 @@ class UploadedMaterialOutputSerializer(serializers.Serializer):
 class EventOutputSerializer(serializers.Serializer):
     seq = serializers.IntegerField()
     at = serializers.DateTimeField()
-    actor = serializers.CharField(source="actor.__str__", allow_null=True, default=None)
+    actor = serializers.CharField(allow_null=True)
     action = serializers.CharField()
     from_status = serializers.CharField()
     to_status = serializers.CharField()
@@ -239,7 +239,7 @@ class ApplicationListOutputSerializer(serializers.Serializer):
     decided_at = serializers.DateTimeField(allow_null=True)
     delivered_at = serializers.DateTimeField(allow_null=True)
     visits_count = serializers.IntegerField(source="visits_total")
-    visits_within_limit = serializers.SerializerMethodField(
+    visits_within_limit = serializers.BooleanField(
         help_text=_("Whether the visits so far keep the item's maximum (最多跑一次)."))
 
     @extend_schema_field(OpenApiTypes.BOOL)
@@ -249,10 +249,6 @@ class ApplicationListOutputSerializer(serializers.Serializer):
     @extend_schema_field(OpenApiTypes.BOOL)
     def get_legal_due_date_provisional(self, application):
         return clock.provisional(application.legal_due_date)
-
-    @extend_schema_field(OpenApiTypes.BOOL)
-    def get_visits_within_limit(self, application):
-        return application.visits_total <= application.item_version.max_visits
 
 
 class ApplicationDetailOutputSerializer(ApplicationListOutputSerializer):

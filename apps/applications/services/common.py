@@ -2,7 +2,9 @@
 
 from datetime import datetime
 
-from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+
+from apps.core.errors import NotFound
 
 from .. import states
 from ..audit import record_event
@@ -10,18 +12,25 @@ from ..messages import tell_applicant
 from ..models import Application
 
 
-def lock(application_id: int, action: str) -> Application:
-    """The application, locked for this transaction, after checking the action is allowed now."""
-    application = get_object_or_404(
-        Application.objects.select_for_update().select_related("item_version"), pk=application_id)
-    states.require(application, action)
+def lock_for_action(application_id: int, action: str) -> Application:
+    """The application, locked for this transaction, with `action` begun (checked against the state table)."""
+    application = (Application.objects.select_for_update().select_related("item_version")
+                   .filter(pk=application_id).first())
+    if application is None:
+        raise NotFound(_("No such application."))
+    states.begin(application, action)
     return application
 
 
-def save_transition(application: Application, *, actor, action: str, now: datetime, from_status: str,
-                    fields: list[str], payload: dict | None = None, tell: str | None = None) -> None:
-    """Save, append the event and, with `tell`, queue the applicant's notification in the same transaction."""
-    application.save(update_fields=fields)
-    record_event(application, actor=actor, action=action, now=now, from_status=from_status, payload=payload)
+def save_transition(application: Application, *, actor, now: datetime, payload: dict | None = None) -> None:
+    """Save what the action changed, append its event and queue the applicant's message, in one transaction.
+
+    The event, the message and the changed fields all come from the action begun in `lock_for_action`.
+    """
+    change, fields, tell = states.finish(application)
+    if fields:
+        application.save(update_fields=fields)
+    record_event(application, actor=actor, action=change.transition.event, now=now,
+                 from_status=change.from_status, payload=payload)
     if tell:
         tell_applicant(application, tell)

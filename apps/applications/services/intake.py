@@ -3,19 +3,20 @@
 import secrets
 from datetime import datetime
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from apps.accounts.models import Role
 from apps.catalog.models import ServiceItem
 from apps.catalog.services import use_current_version
+from apps.core.errors import RuleBroken
 from apps.workdays.calendar import add_workdays
+from apps.workdays.days import local_date, start_of
 
-from .. import clock, states, uploads
+from .. import clock, law, states, uploads
 from ..audit import record_event
+from ..messages import remind_applicant
 from ..models import (
     Application,
     Channel,
@@ -28,15 +29,15 @@ from ..models import (
     UploadedMaterial,
     VisitPurpose,
 )
-from .common import lock, save_transition
+from .common import lock_for_action, save_transition
 from .results import record_window_visit
-from .review import APPLICATION_CLOCK_FIELDS, cancel_open_work, record_decision, start_step
+from .review import cancel_open_work, record_decision, start_step
 
 VERIFICATION_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 
 
 def _tracking_number(prefix: str, now: datetime) -> str:
-    day = clock.local_date(now)
+    day = local_date(now)
     counter, _created = TrackingCounter.objects.select_for_update().get_or_create(prefix=prefix, day=day)
     counter.last += 1
     counter.save(update_fields=["last"])
@@ -46,17 +47,17 @@ def _tracking_number(prefix: str, now: datetime) -> str:
 def _applicant_fields(actor, channel: str, applicant: dict | None) -> dict:
     if actor.role == Role.CITIZEN:
         if channel != Channel.ONLINE:
-            raise ValidationError({"channel": _("Citizens apply online; a window application is taken in by a "
-                                                "clerk.")})
+            raise RuleBroken({"channel": _("Citizens apply online; a window application is taken in by a "
+                                           "clerk.")})
         if not actor.id_number or not actor.name:
-            raise ValidationError({"applicant": _("Real-name details (name and ID number) are missing from your "
-                                                  "account.")})
+            raise RuleBroken({"applicant": _("Real-name details (name and ID number) are missing from your "
+                                             "account.")})
         return {"applicant": actor, "applicant_name": actor.name, "applicant_id_number": actor.id_number,
                 "applicant_phone": actor.phone}
     if channel != Channel.WINDOW:
-        raise ValidationError({"channel": _("A clerk takes in applications at a window: use channel “window”.")})
+        raise RuleBroken({"channel": _("A clerk takes in applications at a window: use channel “window”.")})
     if not applicant:
-        raise ValidationError({"applicant": _("Give the applicant's name, ID number and phone.")})
+        raise RuleBroken({"applicant": _("Give the applicant's name, ID number and phone.")})
     id_number = applicant["id_number"].strip().upper()
     account = get_user_model().objects.filter(id_number=id_number, role=Role.CITIZEN).first()
     return {"applicant": account, "applicant_name": applicant["name"], "applicant_id_number": id_number,
@@ -69,12 +70,12 @@ def submit_application(*, actor, item: ServiceItem, channel: str, delivery_metho
     """收件: a citizen online, or a clerk at a window on the applicant's behalf (which is a visit)."""
     fields = _applicant_fields(actor, channel, applicant)
     if delivery_method == DeliveryMethod.MAIL and not delivery_address.strip():
-        raise ValidationError({"delivery_address": _("A mail delivery needs an address.")})
+        raise RuleBroken({"delivery_address": _("A mail delivery needs an address.")})
     with transaction.atomic():
         version = use_current_version(item=item)
         if channel == Channel.ONLINE and not version.online:
-            raise ValidationError({"service_item": _("This item cannot be applied for online; please apply at a "
-                                                     "service hall window.")})
+            raise RuleBroken({"service_item": _("This item cannot be applied for online; please apply at a "
+                                                "service hall window.")})
         hall = actor.hall if channel == Channel.WINDOW else None
         received_on = clock.receipt_date(now)
         application = Application(
@@ -97,20 +98,19 @@ def upload_material(*, application_id: int, actor, material_id: int, upload, now
     """A file for one of the item's materials; its type is read from its content, not its name."""
     checked = uploads.check(upload)
     with transaction.atomic():
-        application = lock(application_id, "upload_material")
+        application = lock_for_action(application_id, "upload_material")
         material = application.item_version.materials.filter(pk=material_id).first()
         if material is None:
-            raise ValidationError({"material": _("This material is not one the service item asks for.")})
+            raise RuleBroken({"material": _("This material is not one the service item asks for.")})
         stored = UploadedMaterial(application=application, material=material, original_name=checked.safe_name,
                                   content_type=checked.content_type, size=checked.size, sha256=checked.sha256,
                                   uploaded_by=actor, uploaded_at=now)
         stored.file.save(checked.storage_name, upload, save=False)
         try:
             stored.save()
-            record_event(application, actor=actor, action="material_uploaded", now=now,
-                         from_status=application.status,
-                         payload={"material": material.pk, "name": material.name, "sha256": checked.sha256,
-                                  "size": checked.size})
+            save_transition(application, actor=actor, now=now,
+                            payload={"material": material.pk, "name": material.name, "sha256": checked.sha256,
+                                     "size": checked.size})
         except Exception:
             stored.file.delete(save=False)
             raise
@@ -120,40 +120,32 @@ def upload_material(*, application_id: int, actor, material_id: int, upload, now
 def accept_application(*, application_id: int, actor, now: datetime) -> Application:
     """受理: start the clock and the first approval step; an instant item (即办件) is decided at once."""
     with transaction.atomic():
-        application = lock(application_id, "accept")
-        _start_clock(application, actor=actor, now=now, accepted_on=clock.local_date(now))
+        application = lock_for_action(application_id, "accept")
+        _start_clock(application, actor=actor, now=now, accepted_on=local_date(now))
         if actor is not None and actor.role == Role.CLERK and application.hall_id is None:
             application.hall, application.window = actor.hall, actor.window
-        fields = ["status", "accepted_at", "accepted_on", "hall", "window", "decided_at", "flag",
-                  "delivery_due_at", *APPLICATION_CLOCK_FIELDS]
-        save_transition(application, actor=actor, action="accepted", now=now, from_status=Status.SUBMITTED,
-                        fields=fields, payload={"due_date": application.due_date},
-                        tell="approved" if application.status == Status.APPROVED else "accepted")
+        save_transition(application, actor=actor, now=now, payload={"due_date": application.due_date})
     return application
 
 
 def deem_accept_application(*, application_id: int, now: datetime) -> Application:
     """逾期视为受理: nobody decided within 5 working days, so it is accepted as of its receipt date."""
     with transaction.atomic():
-        application = lock(application_id, "deem_accept")
-        if application.intake_due_on >= clock.local_date(now):
-            raise states.TransitionNotAllowed(_("The 5-working-day intake period has not ended yet."),
-                                              code="intake_period_running")
+        application = lock_for_action(application_id, "deem_accept")
+        if application.intake_due_on >= local_date(now):
+            raise states.TransitionNotAllowed(_("The %(days)s-working-day intake period has not ended yet.")
+                                              % {"days": law.INTAKE_WORKDAYS}, code="intake_period_running")
         application.deemed_accepted = True
         _start_clock(application, actor=None, now=now, accepted_on=application.received_on)
-        save_transition(application, actor=None, action="deemed_accepted", now=now, from_status=Status.SUBMITTED,
-                        fields=["status", "accepted_at", "accepted_on", "decided_at", "deemed_accepted", "flag",
-                                "delivery_due_at", *APPLICATION_CLOCK_FIELDS],
-                        payload={"reason": "no decision to accept, refuse or correct within 5 working days of "
-                                           "receipt (Administrative Licensing Law art. 32)",
-                                 "received_on": application.received_on, "due_date": application.due_date},
-                        tell="deemed_accepted")
+        save_transition(application, actor=None, now=now,
+                        payload={"reason": f"no decision to accept, refuse or correct within {law.INTAKE_WORKDAYS} "
+                                           "working days of receipt (Administrative Licensing Law art. 32)",
+                                 "received_on": application.received_on, "due_date": application.due_date})
     return application
 
 
 def _start_clock(application: Application, *, actor, now: datetime, accepted_on) -> None:
     version = application.item_version
-    application.status = Status.ACCEPTED
     application.accepted_at, application.accepted_on = now, accepted_on
     clock.set_application_due_dates(application)
     application.flag = clock.flag_at(now, application.warning_at, application.due_at)
@@ -167,7 +159,8 @@ def _start_clock(application: Application, *, actor, now: datetime, accepted_on)
         Step.objects.filter(application=application).update(
             status=StepStatus.APPROVED, started_at=now, started_on=accepted_on, due_date=accepted_on,
             finished_at=now, finished_by=actor)
-        record_decision(application, status=Status.APPROVED, now=now)
+        states.decide(application)
+        record_decision(application, now=now)
     elif steps:
         start_step(steps[0], version=version, now=now, started_on=accepted_on)
 
@@ -175,15 +168,13 @@ def _start_clock(application: Application, *, actor, now: datetime, accepted_on)
 def reject_application(*, application_id: int, actor, reason: str, now: datetime) -> Application:
     """不予受理, with the reasons and the right to reconsideration or litigation in the written notice."""
     if not reason.strip():
-        raise ValidationError({"reason": _("Say why the application is not accepted.")})
+        raise RuleBroken({"reason": _("Say why the application is not accepted.")})
     with transaction.atomic():
-        application = lock(application_id, "reject")
-        application.status, application.decision_reason, application.decided_at = Status.REJECTED, reason, now
+        application = lock_for_action(application_id, "reject")
+        application.decision_reason, application.decided_at = reason, now
         if actor is not None and actor.hall_id and application.hall_id is None:
             application.hall = actor.hall
-        save_transition(application, actor=actor, action="rejected", now=now, from_status=Status.SUBMITTED,
-                        fields=["status", "decision_reason", "decided_at", "hall"], payload={"reason": reason},
-                        tell="rejected")
+        save_transition(application, actor=actor, now=now, payload={"reason": reason})
     return application
 
 
@@ -194,58 +185,63 @@ def request_correction(*, application_id: int, actor, items: list[dict], note: s
     A further notice breaks the one-time rule: it needs a reason and is recorded as a violation.
     """
     if not items:
-        raise ValidationError({"items": _("List every material to correct, each with its problem.")})
+        raise RuleBroken({"items": _("List every material to correct, each with its problem.")})
     with transaction.atomic():
-        application = lock(application_id, "request_correction")
+        application = lock_for_action(application_id, "request_correction")
         known = dict(application.item_version.materials.values_list("pk", "name"))
         unknown = [item["material"] for item in items if item["material"] not in known]
         if unknown:
-            raise ValidationError({"items": _("These materials are not asked for by this item: %(ids)s")
-                                   % {"ids": ", ".join(map(str, unknown))}})
+            raise RuleBroken({"items": _("These materials are not asked for by this item: %(ids)s")
+                              % {"ids": ", ".join(map(str, unknown))}})
         number = application.correction_notices.count() + 1
         if number > 1 and not violation_reason.strip():
-            raise ValidationError({"violation_reason": _(
+            raise RuleBroken({"violation_reason": _(
                 "A correction notice was already issued: everything to correct must be told at once. A further "
                 "notice needs a reason and is recorded as a breach of the one-time-notice rule.")})
         notice = CorrectionNotice.objects.create(
             application=application, number=number, note=note, issued_by=actor, issued_at=now,
-            remind_at=clock.start_of(add_workdays(clock.local_date(now), settings.CORRECTION_REMINDER_WORKDAYS)),
+            remind_at=start_of(add_workdays(local_date(now), law.correction_reminder_workdays())),
             violation_reason=violation_reason if number > 1 else "",
             items=[{"material": item["material"], "name": known[item["material"]], "problem": item["problem"]}
                    for item in items])
-        application.status = Status.CORRECTION_REQUESTED
         if actor is not None and actor.hall_id and application.hall_id is None:
             application.hall = actor.hall
-        save_transition(application, actor=actor, action="correction_requested", now=now,
-                        from_status=Status.SUBMITTED, fields=["status", "hall"],
+        save_transition(application, actor=actor, now=now,
                         payload={"notice": number, "items": notice.items, "note": note,
-                                 "violation": number > 1, "violation_reason": notice.violation_reason},
-                        tell="correction_requested")
+                                 "violation": number > 1, "violation_reason": notice.violation_reason})
     return notice
+
+
+def remind_corrections(*, now: datetime) -> int:
+    """Remind, once, applicants whose corrections have not arrived by the notice's reminder day."""
+    with transaction.atomic():
+        due = (CorrectionNotice.objects.filter(answered_at__isnull=True, reminded_at__isnull=True, remind_at__lte=now,
+                                               application__status=Status.CORRECTION_REQUESTED)
+               .select_for_update(skip_locked=True, of=("self",)))
+        ids = list(due.values_list("pk", flat=True))
+        CorrectionNotice.objects.filter(pk__in=ids).update(reminded_at=now)
+        for application in Application.objects.filter(correction_notices__pk__in=ids).select_related(
+                "item_version", "applicant").distinct():
+            remind_applicant(application)
+    return len(ids)
 
 
 def resubmit_application(*, application_id: int, actor, now: datetime) -> Application:
     """补正后重新提交: a new 5-working-day intake period starts on the day the corrections arrive."""
     with transaction.atomic():
-        application = lock(application_id, "resubmit")
+        application = lock_for_action(application_id, "resubmit")
         application.correction_notices.filter(answered_at__isnull=True).update(answered_at=now)
-        application.status = Status.SUBMITTED
         application.received_on = clock.receipt_date(now)
         application.intake_due_on = clock.intake_due(application.received_on)
-        save_transition(application, actor=actor, action="resubmitted", now=now,
-                        from_status=Status.CORRECTION_REQUESTED,
-                        fields=["status", "received_on", "intake_due_on"],
-                        payload={"received_on": application.received_on})
+        save_transition(application, actor=actor, now=now, payload={"received_on": application.received_on})
     return application
 
 
 def withdraw_application(*, application_id: int, actor, now: datetime, reason: str = "") -> Application:
     """撤回: the applicant withdraws before a decision; open steps and pauses end."""
     with transaction.atomic():
-        application = lock(application_id, "withdraw")
-        previous = application.status
+        application = lock_for_action(application_id, "withdraw")
         cancel_open_work(application, actor=actor, now=now)
-        application.status, application.suspended = Status.WITHDRAWN, False
-        save_transition(application, actor=actor, action="withdrawn", now=now, from_status=previous,
-                        fields=["status", "suspended"], payload={"reason": reason})
+        application.suspended = False
+        save_transition(application, actor=actor, now=now, payload={"reason": reason})
     return application

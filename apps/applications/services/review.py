@@ -2,20 +2,17 @@
 
 from datetime import date, datetime
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .. import clock, states
+from apps.core.errors import RuleBroken
+from apps.workdays.days import local_date
+
+from .. import clock, law, states
 from ..messages import tell_assignee
 from ..models import Application, Extension, Flag, Status, Step, StepStatus, Suspension
-from .common import lock, save_transition
-
-# 行政许可法 art. 42: the head of the agency may extend the limit once, by up to ten (joint handling: fifteen)
-# working days.
-MAX_EXTENSION_DAYS = 15
-
+from .common import lock_for_action, save_transition
 
 STEP_CLOCK_FIELDS = ["due_date", "warning_at", "due_at"]
 APPLICATION_CLOCK_FIELDS = ["due_date", "legal_due_date", "warning_at", "due_at"]
@@ -23,18 +20,17 @@ APPLICATION_CLOCK_FIELDS = ["due_date", "legal_due_date", "warning_at", "due_at"
 
 def start_step(step: Step, *, version, now: datetime, started_on: date | None = None) -> None:
     step.status, step.started_at = StepStatus.ACTIVE, now
-    step.started_on = started_on or clock.local_date(now)
+    step.started_on = started_on or local_date(now)
     clock.set_step_due_date(step, version)
     step.flag = clock.flag_at(now, step.warning_at, step.due_at)
     step.save(update_fields=["status", "started_at", "started_on", "flag", *STEP_CLOCK_FIELDS])
 
 
-def record_decision(application: Application, *, status: str, now: datetime) -> list[str]:
+def record_decision(application: Application, *, now: datetime) -> None:
     """准予/不予许可: the decision closes the clock; its flag says whether it came in time."""
-    application.status, application.decided_at = status, now
+    application.decided_at = now
     application.flag = Flag.OVERDUE if application.due_at and now >= application.due_at else Flag.NORMAL
     application.delivery_due_at = clock.delivery_due_at(now)
-    return ["status", "decided_at", "flag", "delivery_due_at"]
 
 
 def _active_step(application: Application, step_id: int) -> Step:
@@ -51,18 +47,17 @@ def _active_step(application: Application, step_id: int) -> Step:
 def assign_step(*, application_id: int, step_id: int, actor, assignee, now: datetime) -> Step:
     """分派: give an open step to one person of its department, or back to the department (assignee None)."""
     with transaction.atomic():
-        application = lock(application_id, "assign_step")
+        application = lock_for_action(application_id, "assign_step")
         step = Step.objects.select_for_update().filter(application=application, pk=step_id).first()
         if step is None or step.status not in {StepStatus.PENDING, StepStatus.ACTIVE}:
             raise states.TransitionNotAllowed(_("Only a step not done yet can be assigned."), code="step_done")
-        if assignee is not None and (assignee.department_id != step.department_id
-                                     or assignee.role not in {"approver", "manager"} or not assignee.is_active):
-            raise ValidationError({"assignee": _("Assign the step to an approver or manager of %(department)s.")
-                                   % {"department": step.department.name}})
+        if assignee is not None and not assignee.handles_steps_of(step.department_id):
+            raise RuleBroken({"assignee": _("Assign the step to an approver or manager of %(department)s.")
+                              % {"department": step.department.name}})
         step.assignee = assignee
         step.save(update_fields=["assignee"])
-        save_transition(application, actor=actor, action="step_assigned", now=now, from_status=application.status,
-                        fields=[], payload={"step": step.order, "assignee": assignee.pk if assignee else None})
+        save_transition(application, actor=actor, now=now,
+                        payload={"step": step.order, "assignee": assignee.pk if assignee else None})
         if assignee is not None and assignee != actor:
             tell_assignee(application, step, assignee)
     return step
@@ -71,61 +66,58 @@ def assign_step(*, application_id: int, step_id: int, actor, assignee, now: date
 def approve_step(*, application_id: int, step_id: int, actor, comment: str, now: datetime) -> Application:
     """通过: the next step starts; after the last one the application is approved (准予许可)."""
     with transaction.atomic():
-        application = lock(application_id, "approve_step")
+        application = lock_for_action(application_id, "approve_step")
         step = _active_step(application, step_id)
         step.status, step.finished_at, step.finished_by, step.comment = StepStatus.APPROVED, now, actor, comment
         step.save(update_fields=["status", "finished_at", "finished_by", "comment"])
         following = application.steps.filter(status=StepStatus.PENDING).order_by("order").first()
-        fields = []
         if following is not None:
             start_step(following, version=application.item_version, now=now)
         else:
-            fields = record_decision(application, status=Status.APPROVED, now=now)
-        save_transition(application, actor=actor, action="step_approved", now=now, from_status=Status.ACCEPTED,
-                        fields=fields, payload={"step": step.order, "name": step.name, "comment": comment,
-                                                "next_step": following.order if following else None},
-                        tell=None if following else "approved")
+            states.decide(application)
+            record_decision(application, now=now)
+        save_transition(application, actor=actor, now=now,
+                        payload={"step": step.order, "name": step.name, "comment": comment,
+                                 "next_step": following.order if following else None})
     return application
 
 
 def deny_step(*, application_id: int, step_id: int, actor, reason: str, now: datetime) -> Application:
     """不予许可 (art. 38): reasons are stated, with the right to reconsideration or litigation."""
     if not reason.strip():
-        raise ValidationError({"reason": _("Say why the application is denied.")})
+        raise RuleBroken({"reason": _("Say why the application is denied.")})
     with transaction.atomic():
-        application = lock(application_id, "deny_step")
+        application = lock_for_action(application_id, "deny_step")
         step = _active_step(application, step_id)
         step.status, step.finished_at, step.finished_by, step.comment = StepStatus.DENIED, now, actor, reason
         step.save(update_fields=["status", "finished_at", "finished_by", "comment"])
         application.steps.filter(status=StepStatus.PENDING).update(status=StepStatus.CANCELLED)
         application.decision_reason = reason
-        fields = record_decision(application, status=Status.DENIED, now=now)
-        save_transition(application, actor=actor, action="step_denied", now=now, from_status=Status.ACCEPTED,
-                        fields=[*fields, "decision_reason"],
-                        payload={"step": step.order, "name": step.name, "reason": reason}, tell="denied")
+        record_decision(application, now=now)
+        save_transition(application, actor=actor, now=now,
+                        payload={"step": step.order, "name": step.name, "reason": reason})
     return application
 
 
 def suspend_application(*, application_id: int, actor, kind: str, reason: str, now: datetime) -> Suspension:
     """特别程序: pause the clock of the application and its current step (art. 45)."""
     if not reason.strip():
-        raise ValidationError({"reason": _("Say why the clock is paused.")})
+        raise RuleBroken({"reason": _("Say why the clock is paused.")})
     with transaction.atomic():
-        application = lock(application_id, "suspend")
+        application = lock_for_action(application_id, "suspend")
         current = application.steps.filter(status=StepStatus.ACTIVE).first()
         suspension = Suspension.objects.create(application=application, step=current, kind=kind, reason=reason,
                                                started_at=now, started_by=actor)
         application.steps.filter(status=StepStatus.ACTIVE).update(suspended=True)
         application.suspended = True
-        save_transition(application, actor=actor, action="suspended", now=now, from_status=Status.ACCEPTED,
-                        fields=["suspended"], payload={"kind": kind, "reason": reason})
+        save_transition(application, actor=actor, now=now, payload={"kind": kind, "reason": reason})
     return suspension
 
 
 def resume_application(*, application_id: int, actor, now: datetime) -> Application:
     """Resume the clock: every due date moves by the working days paused."""
     with transaction.atomic():
-        application = lock(application_id, "resume")
+        application = lock_for_action(application_id, "resume")
         suspension = application.suspensions.select_for_update().get(ended_at__isnull=True)
         paused = clock.paused_workdays(suspension.started_at, now)
         suspension.ended_at, suspension.ended_by, suspension.paused_workdays = now, actor, paused
@@ -141,8 +133,7 @@ def resume_application(*, application_id: int, actor, now: datetime) -> Applicat
             clock.set_step_due_date(step, application.item_version)
             step.flag = clock.flag_at(now, step.warning_at, step.due_at)
             step.save(update_fields=["paused_workdays", "suspended", "flag", *STEP_CLOCK_FIELDS])
-        save_transition(application, actor=actor, action="resumed", now=now, from_status=Status.ACCEPTED,
-                        fields=["suspended", "paused_workdays", "flag", *APPLICATION_CLOCK_FIELDS],
+        save_transition(application, actor=actor, now=now,
                         payload={"paused_workdays": paused, "due_date": application.due_date})
     return application
 
@@ -150,15 +141,15 @@ def resume_application(*, application_id: int, actor, now: datetime) -> Applicat
 def extend_application(*, application_id: int, actor, days: int, reason: str, now: datetime) -> Extension:
     """延期 (art. 42): approved by a manager, once, with a reason the applicant is told."""
     errors = {}
-    if not 1 <= days <= MAX_EXTENSION_DAYS:
-        errors["days"] = _("An extension is between 1 and %(max)s working days.") % {"max": MAX_EXTENSION_DAYS}
+    if not 1 <= days <= law.MAX_EXTENSION_WORKDAYS:
+        errors["days"] = _("An extension is between 1 and %(max)s working days.") % {"max": law.MAX_EXTENSION_WORKDAYS}
     if not reason.strip():
         errors["reason"] = _("Say why more time is needed; the applicant is told.")
     if errors:
-        raise ValidationError(errors)
+        raise RuleBroken(errors)
     with transaction.atomic():
-        application = lock(application_id, "extend")
-        if application.extensions.exists():
+        application = lock_for_action(application_id, "extend")
+        if application.extensions.count() >= law.EXTENSIONS_ALLOWED:
             raise states.TransitionNotAllowed(_("The time limit of this application was already extended once."),
                                               code="already_extended")
         extension = Extension.objects.create(application=application, days=days, reason=reason,
@@ -166,9 +157,8 @@ def extend_application(*, application_id: int, actor, days: int, reason: str, no
         application.extension_days += days
         clock.set_application_due_dates(application)
         application.flag = clock.flag_at(now, application.warning_at, application.due_at)
-        save_transition(application, actor=actor, action="extended", now=now, from_status=Status.ACCEPTED,
-                        fields=["extension_days", "flag", *APPLICATION_CLOCK_FIELDS],
-                        payload={"days": days, "reason": reason, "due_date": application.due_date}, tell="extended")
+        save_transition(application, actor=actor, now=now,
+                        payload={"days": days, "reason": reason, "due_date": application.due_date})
     return extension
 
 

@@ -1,8 +1,9 @@
-"""One error shape for the API.
+"""One error shape for the API, and the one place the domain's refusals become HTTP.
 
-DRF already answers its own exceptions; this adds Django's `ValidationError`
-(raised by model `full_clean()` inside services) as a 400 with field messages,
-so a service's refusal never becomes a 500.
+DRF already answers its own exceptions; this adds the domain family of `core.errors`
+(conflict 409, not found 404) and Django's `ValidationError` (a broken rule, or a
+model's `full_clean()` inside a service) as a 400 with field messages, so a service's
+refusal never becomes a 500.
 """
 
 from django.core.exceptions import NON_FIELD_ERRORS
@@ -11,9 +12,17 @@ from rest_framework import exceptions
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from apps.core import errors
+
 
 def exception_handler(exc, context):
-    if isinstance(exc, DjangoValidationError):
+    if isinstance(exc, errors.Conflict):
+        exc = Conflict(exc.message, code=exc.code)
+    elif isinstance(exc, errors.NotFound):
+        exc = exceptions.NotFound(exc.message, code=exc.code)
+    elif isinstance(exc, errors.TooLarge):
+        exc = PayloadTooLarge(exc.message, code=exc.code)
+    elif isinstance(exc, DjangoValidationError):
         if hasattr(exc, "error_dict"):
             detail = {
                 (api_settings.NON_FIELD_ERRORS_KEY if field == NON_FIELD_ERRORS else field): messages

@@ -1,18 +1,15 @@
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import status
-from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
+from rest_framework.exceptions import NotFound
 from rest_framework.generics import ListAPIView
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from apps.applications import permissions
-from apps.applications.api.views import ApplicationActionApi
-from apps.applications.idempotency import run_idempotent
-from apps.applications.states import TransitionNotAllowed
-from apps.core.api.exceptions import Conflict
+from apps.applications import selectors as application_selectors
+from apps.core.api.views import ActionApi
 
 from .. import selectors, services
 from ..models import Rectification
@@ -24,17 +21,21 @@ from .serializers import (
 )
 
 
-class RatingApi(ApplicationActionApi):
+@extend_schema_view(post=extend_schema(
+    summary=gettext_lazy("Rate the service (好差评)"), tags=["applications"], request=RatingInputSerializer,
+    responses={201: RatingOutputSerializer},
+    description=gettext_lazy("Once per application, by the applicant, after delivery, denial or refusal. A bad "
+                             "rating (1 or 2) opens a rectification the department must answer.")))
+class RatingApi(ActionApi):
     permission = permissions.can_rate
+    refusal = gettext_lazy("Your role may not do this to this application.")
     input_serializer = RatingInputSerializer
 
-    @extend_schema(summary=gettext_lazy("Rate the service (好差评)"), tags=["applications"],
-                   request=RatingInputSerializer, responses={201: RatingOutputSerializer},
-                   description=gettext_lazy("Once per application, by the applicant, after delivery, denial or "
-                                            "refusal. A bad rating (1 or 2) opens a rectification the department "
-                                            "must answer."))
-    def post(self, request, pk):
-        return super().post(request, pk)
+    def get_target(self, pk):
+        application = application_selectors.application_for_action(self.request.user, pk).first()
+        if application is None:
+            raise NotFound(_("No such application."))
+        return application
 
     def act(self, request, application, data):
         rating = services.rate_application(application_id=application.pk, rater=request.user, now=timezone.now(),
@@ -42,49 +43,38 @@ class RatingApi(ApplicationActionApi):
         return Response(RatingOutputSerializer(rating).data, status=status.HTTP_201_CREATED)
 
 
+@extend_schema_view(get=extend_schema(
+    summary=gettext_lazy("Rectifications of bad ratings (差评整改)"), tags=["ratings"],
+    description=gettext_lazy("A department's staff see its own; a district manager all; a citizen the follow-up of "
+                             "their own ratings.")))
 class RectificationListApi(ListAPIView):
     serializer_class = RectificationOutputSerializer
+    filterset_class = selectors.RectificationFilter
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return Rectification.objects.none()
-        qs = selectors.visible_rectifications(self.request.user)
-        status_filter = self.request.query_params.get("status")
-        if status_filter:
-            if status_filter not in Rectification.Status.values:
-                raise ValidationError({"status": [_("Use one of: %(values)s.")
-                                                  % {"values": ", ".join(Rectification.Status.values)}]})
-            qs = qs.filter(status=status_filter)
-        return qs.order_by("due_date", "id")
-
-    @extend_schema(summary=gettext_lazy("Rectifications of bad ratings (差评整改)"), tags=["ratings"],
-                   parameters=[OpenApiParameter("status", enum=Rectification.Status.values)],
-                   description=gettext_lazy("A department's staff see its own; a district manager all; a citizen "
-                                            "the follow-up of their own ratings."))
-    def get(self, request, *args, **kwargs):
-        return super().get(request, *args, **kwargs)
+        return selectors.visible_rectifications(self.request.user).order_by("due_date", "id")
 
 
-class RectificationAnswerApi(APIView):
-    @extend_schema(summary=gettext_lazy("Answer a rectification"), tags=["ratings"], request=AnswerInputSerializer,
-                   responses={200: RectificationOutputSerializer},
-                   description=gettext_lazy("The department says what it verified and put right; the applicant "
-                                            "is told."))
-    def post(self, request, pk):
-        def act():
-            rectification = selectors.visible_rectifications(request.user).filter(pk=pk).first()
-            if rectification is None:
-                raise NotFound(_("No such rectification."))
-            if not selectors.can_answer(request.user, rectification):
-                raise PermissionDenied(_("The department that handled the case answers it."))
-            data = AnswerInputSerializer(data=request.data)
-            data.is_valid(raise_exception=True)
-            try:
-                services.answer_rectification(rectification_id=rectification.pk, actor=request.user,
-                                              now=timezone.now(), **data.validated_data)
-            except TransitionNotAllowed as exc:
-                raise Conflict(exc.message, code=exc.code)
-            return Response(RectificationOutputSerializer(selectors.visible_rectifications(request.user)
-                                                          .get(pk=pk)).data)
+@extend_schema_view(post=extend_schema(
+    summary=gettext_lazy("Answer a rectification"), tags=["ratings"], request=AnswerInputSerializer,
+    responses={200: RectificationOutputSerializer},
+    description=gettext_lazy("The department says what it verified and put right; the applicant is told.")))
+class RectificationAnswerApi(ActionApi):
+    permission = selectors.can_answer
+    refusal = gettext_lazy("The department that handled the case answers it.")
+    input_serializer = AnswerInputSerializer
 
-        return run_idempotent(request, act)
+    def get_target(self, pk):
+        rectification = selectors.visible_rectifications(self.request.user).filter(pk=pk).first()
+        if rectification is None:
+            raise NotFound(_("No such rectification."))
+        return rectification
+
+    def act(self, request, rectification, data):
+        services.answer_rectification(rectification_id=rectification.pk, actor=request.user, now=timezone.now(),
+                                      **data)
+
+    def respond(self, pk):
+        return Response(RectificationOutputSerializer(self.get_target(pk)).data)

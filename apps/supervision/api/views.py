@@ -1,17 +1,16 @@
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers
-from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
+from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.generics import ListAPIView
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from apps.accounts.models import Role
 
-from .. import selectors
+from .. import selectors, services
 from ..models import Alert, AlertKind, AlertLevel
 
 
@@ -26,7 +25,7 @@ class AlertOutputSerializer(serializers.Serializer):
     due_at = serializers.DateTimeField()
     raised_at = serializers.DateTimeField()
     acknowledged_at = serializers.DateTimeField(allow_null=True)
-    acknowledged_by = serializers.CharField(source="acknowledged_by.__str__", allow_null=True, default=None)
+    acknowledged_by = serializers.CharField(allow_null=True)
 
 
 def _staff_only(user):
@@ -34,40 +33,26 @@ def _staff_only(user):
         raise PermissionDenied(_("Alerts are for staff."))
 
 
+@extend_schema_view(get=extend_schema(
+    summary=gettext_lazy("Alerts (预警与超时)"), tags=["supervision"],
+    description=gettext_lazy("Scoped like applications: staff see the alerts of the applications they may see.")))
 class AlertListApi(ListAPIView):
     serializer_class = AlertOutputSerializer
+    filterset_class = selectors.AlertFilter
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return Alert.objects.none()
         _staff_only(self.request.user)
-        params = self.request.query_params
-        level = params.get("level")
-        if level and level not in AlertLevel.values:
-            raise ValidationError({"level": _("Use one of: %(values)s.") % {"values": ", ".join(AlertLevel.values)}})
-        acknowledged = {"true": True, "1": True, "false": False, "0": False}.get(params.get("acknowledged", ""))
-        return selectors.alert_list(self.request.user, level=level, acknowledged=acknowledged)
-
-    @extend_schema(summary=gettext_lazy("Alerts (预警与超时)"), tags=["supervision"], parameters=[
-        OpenApiParameter("level", enum=AlertLevel.values),
-        OpenApiParameter("acknowledged", bool)],
-        description=gettext_lazy(
-            "Scoped like applications: staff see the alerts of the applications they may see."))
-    def get(self, request, *args, **kwargs):
-        return super().get(request, *args, **kwargs)
+        return selectors.alert_list(self.request.user)
 
 
+@extend_schema_view(post=extend_schema(summary=gettext_lazy("Acknowledge an alert"), tags=["supervision"],
+                                       request=None, responses={200: AlertOutputSerializer}))
 class AlertAcknowledgeApi(APIView):
-    @extend_schema(summary=gettext_lazy("Acknowledge an alert"), tags=["supervision"], request=None,
-                   responses={200: AlertOutputSerializer})
     def post(self, request, pk):
         _staff_only(request.user)
-        with transaction.atomic():
-            alert = selectors.visible_alerts(request.user).select_for_update().filter(pk=pk).first()
-            if alert is None:
-                raise NotFound(_("No such alert."))
-            if alert.acknowledged_at is None:
-                alert.acknowledged_at, alert.acknowledged_by = timezone.now(), request.user
-                alert.save(update_fields=["acknowledged_at", "acknowledged_by"])
-        alert = selectors.alert_list(request.user).get(pk=pk)
-        return Response(AlertOutputSerializer(alert).data)
+        if not selectors.visible_alerts(request.user).filter(pk=pk).exists():
+            raise NotFound(_("No such alert."))
+        services.acknowledge_alert(alert_id=pk, actor=request.user, now=timezone.now())
+        return Response(AlertOutputSerializer(selectors.alert_list(request.user).get(pk=pk)).data)

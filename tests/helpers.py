@@ -1,6 +1,22 @@
-"""Acting through the API as a person would, in one line per step."""
+"""What tests share besides fixtures: moments in Asia/Shanghai, the smallest valid files, and acting through the
+API as a person would, in one line per step."""
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+# Smallest valid files of each accepted type.
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 32
 
 APPLY = "/api/v1/applications/"
+
+
+def at(*args) -> datetime:
+    """A moment in Asia/Shanghai."""
+    return datetime(*args, tzinfo=SHANGHAI)
 
 
 def url(application_id, action=""):

@@ -2,20 +2,19 @@
 
 import pytest
 
-from apps.applications import services
 from apps.notifications import channels
 from apps.notifications.models import Notification
 from apps.notifications.services import resend_pending
 from apps.supervision.services import run_supervision
-from tests.applications.conftest import at
-from tests.applications.helpers import apply_at_window, apply_online, post
 from tests.factories import ServiceItemFactory
+from tests.helpers import apply_at_window, apply_online, at, post
 
 pytestmark = pytest.mark.django_db
 
 
-def test_the_applicant_is_told_of_acceptance_decision_delivery_and_extension(
-        django_capture_on_commit_callbacks, as_user, citizen, clerk, approver, manager, item):
+def test_the_applicant_is_told_of_acceptance_decision_delivery_and_extension(django_capture_on_commit_callbacks,
+                                                                             as_user, citizen, clerk, approver,
+                                                                             manager, item):
     citizen.email = "zhang@example.cn"
     citizen.save()
     with django_capture_on_commit_callbacks(execute=True):
@@ -44,11 +43,9 @@ def test_an_applicant_without_an_account_is_told_by_sms(django_capture_on_commit
     assert sms.address == "13700001111" and sms.recipient is None and sms.topic == "accepted"
 
 
-def test_flags_notify_the_step_department_and_its_managers_once(citizen, clerk, approver, manager, department):
+def test_flags_notify_the_step_department_and_its_managers_once(make_application, approver, manager, department):
     item = ServiceItemFactory(code="000900000200", department=department, promised_limit_days=1)
-    app = services.submit_application(actor=citizen, item=item, channel="online", delivery_method="electronic",
-                                      now=at(2026, 11, 27, 9))
-    services.accept_application(application_id=app.pk, actor=clerk, now=at(2026, 11, 27, 10))
+    make_application(item=item, submitted_at=at(2026, 11, 27, 9), accepted_at=at(2026, 11, 27, 10))
     run_supervision(now=at(2026, 12, 1, 9))
     run_supervision(now=at(2026, 12, 1, 10))
     approver_topics = sorted(approver.notifications.filter(channel="in_app").values_list("topic", flat=True))

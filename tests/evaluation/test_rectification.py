@@ -5,16 +5,15 @@ import pytest
 from apps.applications import services
 from apps.evaluation.models import Rectification
 from apps.evaluation.services import rate_application
-from apps.supervision.services import run_supervision
-from tests.applications.conftest import at
+from apps.supervision.services import RECTIFICATIONS_OVERDUE, run_supervision
+from tests.helpers import at
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def rectification(citizen, clerk, item):
-    app = services.submit_application(actor=citizen, item=item, channel="online", delivery_method="electronic",
-                                      now=at(2026, 11, 2, 10))
+def rectification(make_application, citizen, clerk, item):
+    app = make_application(submitted_at=at(2026, 11, 2, 10))
     services.reject_application(application_id=app.pk, actor=clerk, reason="材料不符", now=at(2026, 11, 2, 11))
     rating = rate_application(application_id=app.pk, rater=citizen, score=1, comment="等了很久",
                               now=at(2026, 11, 2, 12))
@@ -36,8 +35,7 @@ def test_the_department_sees_and_answers_and_the_rater_is_told(as_user, rectific
     assert rectification.rating.application.events.last().action == "rectification_answered"
 
 
-def test_other_departments_and_citizens_cannot_answer(as_user, rectification, other_approver, other_citizen,
-                                                      citizen):
+def test_other_departments_and_citizens_cannot_answer(as_user, rectification, other_approver, other_citizen, citizen):
     path = f"/api/v1/rectifications/{rectification.pk}/answer/"
     assert as_user(other_approver).post(path, {"answer": "x"}, format="json").status_code == 404
     assert as_user(other_citizen).post(path, {"answer": "x"}, format="json").status_code == 404
@@ -49,5 +47,5 @@ def test_an_answered_rectification_is_not_flagged(as_user, rectification, manage
     as_user(manager).post(f"/api/v1/rectifications/{rectification.pk}/answer/", {"answer": "已整改"},
                           format="json")
     report = run_supervision(now=at(2026, 11, 20, 9))
-    assert report.flagged["rectifications overdue"] == 0
+    assert report.flagged[RECTIFICATIONS_OVERDUE] == 0
     assert Rectification.objects.get(pk=rectification.pk).flag == "normal"

@@ -7,8 +7,7 @@ import pytest
 from apps.applications import services
 from apps.evaluation.models import Rectification
 from apps.evaluation.services import rate_application
-from tests.applications.conftest import at
-from tests.applications.helpers import apply_online, post
+from tests.helpers import apply_online, at, post
 
 pytestmark = pytest.mark.django_db
 
@@ -31,9 +30,8 @@ def test_scores_outside_one_to_five_are_400(as_user, citizen, clerk, item):
         assert post(as_user(citizen), app["id"], "rating", {"score": score}).status_code == 400
 
 
-def test_a_bad_rating_opens_a_rectification_due_in_five_working_days(citizen, clerk, item):
-    app = services.submit_application(actor=citizen, item=item, channel="online", delivery_method="electronic",
-                                      now=at(2026, 9, 25, 9))
+def test_a_bad_rating_opens_a_rectification_due_in_five_working_days(make_application, citizen, clerk, item):
+    app = make_application(submitted_at=at(2026, 9, 25, 9))
     services.reject_application(application_id=app.pk, actor=clerk, reason="材料不符", now=at(2026, 9, 25, 10))
     rating = rate_application(application_id=app.pk, rater=citizen, score=1, comment="态度差",
                               now=at(2026, 9, 28, 9))
