@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from apps.accounts.identity import id_number_check_char
 from apps.accounts.models import Role
-from apps.applications import clock
+from apps.applications import clock, law
 from apps.applications.audit import record_event
 from apps.applications.models import (
     Application,
@@ -36,7 +36,6 @@ from apps.applications.models import (
 from apps.applications.services.intake import VERIFICATION_ALPHABET
 from apps.catalog.models import Hall, ServiceItem
 from apps.evaluation.models import Rating, Rectification
-from apps.evaluation.services import RECTIFICATION_WORKDAYS
 from apps.workdays.calendar import add_workdays, is_workday
 
 User = get_user_model()
@@ -153,7 +152,7 @@ class _Generator:
                 issued = self._workday_moment(clock.local_date(answered), 1)
             start = clock.local_date(answered)
         deemed = 0.15 <= roll < 0.18  # nobody decided within the intake period
-        accepted_at = self._workday_moment(start, clock.INTAKE_WORKDAYS + 1 if deemed else rng.choice([0, 0, 1, 2]))
+        accepted_at = self._workday_moment(start, law.INTAKE_WORKDAYS + 1 if deemed else rng.choice([0, 0, 1, 2]))
         if accepted_at > self.now:
             return
         if roll > 0.97:  # refused at intake
@@ -256,7 +255,7 @@ class _Generator:
         case.rating = Rating(rater=app.applicant, score=score, comment="" if score > 2 else "办理时间太长",
                              created_at=rated_at)
         if score <= 2:
-            due = add_workdays(clock.local_date(rated_at), RECTIFICATION_WORKDAYS)
+            due = add_workdays(clock.local_date(rated_at), law.RECTIFICATION_WORKDAYS)
             answered = None
             if rng.random() < 0.8:
                 answered = self._workday_moment(clock.local_date(rated_at), rng.choice([1, 2, 3, 4, 7]))

@@ -21,9 +21,8 @@ import pytest
 from apps.applications import services
 from apps.evaluation.services import answer_rectification, rate_application
 from apps.supervision.services import flag_applications, flag_steps
-from tests.applications.conftest import *  # noqa: F403  the same small district
-from tests.applications.conftest import at
 from tests.factories import ServiceItemFactory
+from tests.helpers import at
 
 PERIOD = {"date_from": "2025-09-01", "date_to": "2025-10-31"}
 

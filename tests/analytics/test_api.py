@@ -10,8 +10,8 @@ from openpyxl import load_workbook
 from rest_framework.test import APIClient
 
 from apps.applications import services
-from tests.applications.conftest import at
 from tests.factories import ServiceItemFactory
+from tests.helpers import at
 
 from .conftest import PERIOD
 

@@ -10,8 +10,8 @@ from apps.applications import services
 from apps.applications.models import Event
 from apps.dashboard.views import _figure_names
 from tests.analytics.conftest import PERIOD
-from tests.applications.conftest import at
 from tests.factories import ServiceItemFactory
+from tests.helpers import at
 
 pytestmark = pytest.mark.django_db
 

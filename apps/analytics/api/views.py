@@ -15,9 +15,9 @@ from rest_framework.views import APIView
 
 from apps.accounts.models import Role
 from apps.applications.audit import verify_chain
-from apps.applications.idempotency import run_idempotent
 from apps.applications.models import Application
 from apps.applications.selectors import visible_applications
+from apps.core.idempotency import run_idempotent
 
 from .. import figures, lists, reform, services
 from ..exports import CSVRenderer, XLSXRenderer
