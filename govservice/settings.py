@@ -9,6 +9,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from csp import constants as csp
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -29,8 +30,30 @@ if not SECRET_KEY:
     if not DEBUG:
         raise RuntimeError("DJANGO_SECRET_KEY must be set when DJANGO_DEBUG is off")
     SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production"  # noqa: S105  refused above when DEBUG is off
+# The key of the audit chain's HMAC (apps.applications.audit): kept apart from SECRET_KEY, so that whoever can
+# write the database or read the web settings cannot rewrite the history unnoticed. Changing it breaks every chain.
+AUDIT_KEY = os.environ.get("AUDIT_KEY", "")
+if not AUDIT_KEY:
+    if not DEBUG:
+        raise RuntimeError("AUDIT_KEY must be set when DJANGO_DEBUG is off")
+    AUDIT_KEY = "dev-only-audit-key-do-not-use-in-production"  # refused above when DEBUG is off
+if AUDIT_KEY == SECRET_KEY:
+    raise RuntimeError("AUDIT_KEY must differ from DJANGO_SECRET_KEY")
 ALLOWED_HOSTS = [h for h in os.environ.get("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]").split(",") if h]
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("DJANGO_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
+# Addresses (or networks, 10.0.0.0/8) of our own reverse proxies: only their X-Forwarded-For is believed.
+TRUSTED_PROXIES = [p.strip() for p in os.environ.get("TRUSTED_PROXIES", "").split(",") if p.strip()]
+
+# HTTPS: on by default when DEBUG is off; each can be set from the environment (README "In production").
+SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", not DEBUG)
+SECURE_REDIRECT_EXEMPT = [r"^healthz/?$", r"^readyz/?$"]  # probes from inside the network speak plain HTTP
+SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_SECURE_HSTS_SECONDS", "0" if DEBUG else str(365 * 24 * 3600)))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", not DEBUG)
+SECURE_HSTS_PRELOAD = env_bool("DJANGO_SECURE_HSTS_PRELOAD", not DEBUG)
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", not DEBUG)
+if TRUSTED_PROXIES:
+    # Our own proxy terminates TLS and says so; only then is X-Forwarded-Proto believed.
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -65,6 +88,7 @@ MIDDLEWARE = [
     "apps.core.middleware.RequestSizeLimitMiddleware",
     "apps.core.middleware.RejectNulCharactersMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -74,7 +98,25 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "apps.core.middleware.DatabaseUnavailableMiddleware",
 ]
+
+# Content-Security-Policy (django-csp): everything from this site only; no inline scripts, no inline styles,
+# no framing. Pages load their JavaScript and CSS as static files (htmx too, shipped by django-htmx).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [csp.SELF],
+        "script-src": [csp.SELF],
+        "style-src": [csp.SELF],
+        "img-src": [csp.SELF, "data:"],
+        "font-src": [csp.SELF],
+        "connect-src": [csp.SELF],
+        "object-src": [csp.NONE],
+        "base-uri": [csp.SELF],
+        "form-action": [csp.SELF],
+        "frame-ancestors": [csp.NONE],
+    },
+}
 
 ROOT_URLCONF = "govservice.urls"
 WSGI_APPLICATION = "govservice.wsgi.application"
@@ -146,11 +188,18 @@ NOTICE_FONT_FILE = os.environ.get("NOTICE_FONT_FILE", "")
 
 CACHES = {
     "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ["REDIS_URL"]}
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ["REDIS_URL"],
+         # An unreachable Redis must fail fast: rate limits then count per process (apps.core.api.throttling).
+         "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}}
         if os.environ.get("REDIS_URL")
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
 }
+
+# Sign-in locks (apps.accounts.lockout): failures per username and per client address within the window.
+SIGN_IN_LOCK_FAILURES = int(os.environ.get("SIGN_IN_LOCK_FAILURES", "10"))
+SIGN_IN_LOCK_ADDRESS_FAILURES = int(os.environ.get("SIGN_IN_LOCK_ADDRESS_FAILURES", "50"))
+SIGN_IN_LOCK_MINUTES = int(os.environ.get("SIGN_IN_LOCK_MINUTES", "15"))
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

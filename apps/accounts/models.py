@@ -82,3 +82,29 @@ class User(AbstractUser):
     def handles_steps_of(self, department_id) -> bool:
         """May be given a step of this department: an active approver or manager who works there."""
         return self.is_active and self.is_back_office and self.department_id == department_id
+
+class SignInFailures(models.Model):
+    """Failed sign-ins counted per username and per client address (登录失败锁定).
+
+    Too many within `SIGN_IN_LOCK_MINUTES` lock that username, or that address, for as long again; an
+    administrator unlocks early by deleting the row or with the admin action.
+    """
+
+    class Kind(models.TextChoices):
+        USERNAME = "username", _("username")
+        ADDRESS = "address", _("client address")
+
+    kind = models.CharField(_("counted per"), max_length=16, choices=Kind.choices)
+    value = models.CharField(_("username or address"), max_length=150)
+    failures = models.PositiveIntegerField(_("failures"), default=0)
+    first_failure_at = models.DateTimeField(_("first failure"))
+    last_failure_at = models.DateTimeField(_("last failure"))
+    locked_until = models.DateTimeField(_("locked until"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("failed sign-ins")
+        verbose_name_plural = _("failed sign-ins")
+        constraints = [models.UniqueConstraint(fields=["kind", "value"], name="sign_in_failures_unique")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.value}"

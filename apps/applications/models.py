@@ -360,3 +360,34 @@ class Event(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ValueError("Audit events are append-only: an event is never deleted.")
+
+
+class AuditCheckpoint(models.Model):
+    """A signed seal of the audit chains' heads (审计检查点), written hourly and never changed (see audit.py).
+
+    `heads` holds `{application id: [event count, last hash]}` for the chains that grew since the previous
+    checkpoint; together the checkpoints name every sealed application, so a deleted case is noticed.
+    """
+
+    seq = models.PositiveIntegerField(unique=True)
+    at = models.DateTimeField()
+    application_count = models.PositiveIntegerField()
+    event_count = models.PositiveBigIntegerField()
+    last_event_id = models.PositiveBigIntegerField(help_text="Events up to this id were looked at.")
+    heads = models.JSONField(default=dict)
+    prev_signature = models.CharField(max_length=64, blank=True)
+    signature = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["seq"]
+        verbose_name = _("audit checkpoint")
+        verbose_name_plural = _("audit checkpoints")
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise ValueError("Audit checkpoints are append-only: a checkpoint is never changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("Audit checkpoints are append-only: a checkpoint is never deleted.")
+

@@ -5,6 +5,7 @@ from datetime import date
 
 from django.dispatch import receiver
 
+from apps.core.broker import send_quickly
 from apps.workdays.signals import calendar_changed
 
 from . import services, tasks
@@ -19,7 +20,7 @@ def recompute_deadlines(sender, years, **kwargs):
         return
     since = date(min(years), 1, 1)
     try:
-        tasks.refresh_deadlines.delay(since.isoformat())
+        send_quickly(tasks.refresh_deadlines, since.isoformat())
     except Exception:  # no broker reachable: do it here rather than leave the deadlines stale
         logger.warning("could not queue refresh_deadlines; recomputing in the request", exc_info=True)
         services.refresh_deadlines(since=since)

@@ -1,8 +1,13 @@
-"""Refuse oversized request bodies before anything reads them (the citizen with a 200 MB photo)."""
+"""Refuse oversized request bodies before anything reads them (the citizen with a 200 MB photo); answer 503
+while the database is unreachable."""
+
+import logging
 
 from django.conf import settings
 from django.http import JsonResponse
 from django.utils.translation import gettext as _
+
+logger = logging.getLogger(__name__)
 
 # Room for the multipart envelope and the other form fields around the largest allowed file.
 ENVELOPE_BYTES = 64 * 1024
@@ -41,3 +46,24 @@ class RejectNulCharactersMiddleware:
                                          for key, values in request.GET.lists()):
             return JsonResponse({"detail": _("The address contains a NUL character.")}, status=400)
         return self.get_response(request)
+
+
+class DatabaseUnavailableMiddleware:
+    """503 with Retry-After instead of a server error while the database cannot be reached.
+
+    Django closes the broken connection at the end of the request and the next request connects again, so
+    service comes back by itself when the database does. Errors outside views reach `server_error` instead.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        from .views import DATABASE_DOWN_ERRORS, database_unavailable
+        if isinstance(exception, DATABASE_DOWN_ERRORS):
+            logger.warning("database unavailable: %s", exception)
+            return database_unavailable(request)
+        return None

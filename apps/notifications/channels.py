@@ -9,6 +9,8 @@ from django.utils import translation
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
+from apps.accounts.identity import mask_phone
+
 from .models import Channel, Notification
 
 logger = logging.getLogger(__name__)
@@ -26,7 +28,7 @@ class LoggingSmsGateway(SmsGateway):
     """Writes the message to the log: for development and for districts without a gateway contract yet."""
 
     def send(self, phone: str, text: str) -> None:
-        logger.info("SMS to %s: %s", phone, text)
+        logger.info("SMS to %s: %s", mask_phone(phone), text)  # phone numbers are masked in logs
 
 
 def sms_gateway() -> SmsGateway:

@@ -11,6 +11,8 @@ from datetime import timedelta
 from django.db import transaction
 from django.utils import timezone
 
+from apps.core.broker import quick_connection
+
 from .models import Channel, Notification
 
 logger = logging.getLogger(__name__)
@@ -25,12 +27,16 @@ def _queue(rows: list[Notification]) -> None:
 
 
 def dispatch(ids) -> None:
+    """Hand the rows to the broker in one short try (this runs in web requests); what fails stays pending."""
     from .tasks import send_notification
-    for pk in ids:
-        try:
-            send_notification.delay(pk)
-        except Exception:  # the broker is down: resend_pending picks the row up later
-            logger.warning("could not queue notification %s; it stays pending", pk, exc_info=True)
+    if not ids:
+        return
+    try:
+        with quick_connection(send_notification.app) as connection:
+            for pk in ids:
+                send_notification.apply_async((pk,), connection=connection, retry=False)
+    except Exception:  # the broker is down: resend_pending picks the rows up later
+        logger.warning("could not queue notifications %s; they stay pending", ids, exc_info=True)
 
 
 def notify(*, users=(), phones=(), topic: str, subject: str, body: str, dedupe_key: str, link: str = "",

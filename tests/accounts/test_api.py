@@ -93,3 +93,25 @@ def test_a_manager_lists_the_people_a_departments_steps_can_be_given_to(api_clie
     assert as_(approver).get(path).status_code == 403
     assert as_(UserFactory(role=Role.MANAGER, department=health, id_number="")).get(path).status_code == 403
     assert as_(manager).get("/api/v1/departments/NOPE/assignees/").status_code == 404
+
+
+def test_registration_does_not_tell_whether_an_id_number_has_an_account(api_client):
+    assert register(api_client).status_code == 201
+    response = register(api_client, username="other")
+    assert response.status_code == 400
+    text = response.content.decode()
+    assert "user_id_number_unique" not in text and "onstraint" not in text
+    assert "already" not in text and "exists" not in text
+    assert "If the number is yours, sign in" in response.json()["id_number"][0]
+
+
+def test_a_registration_race_names_no_constraint(api_client, monkeypatch):
+    from apps.accounts import services
+    assert register(api_client).status_code == 201
+    monkeypatch.setattr(services, "_id_number_registered", lambda id_number: False)  # lost the race
+    response = register(api_client, username="other")
+    assert response.status_code == 400
+    assert "onstraint" not in response.content.decode()
+    assert "If the number is yours, sign in" in response.json()["id_number"][0]
+    response = register(api_client, id_number=make_id_number(11))  # the username is taken: say so
+    assert response.status_code == 400 and "username" in response.json()

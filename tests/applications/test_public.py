@@ -34,6 +34,13 @@ def test_tracking_is_rate_limited_per_address(api_client, monkeypatch):
     assert codes == [404, 404, 429]
 
 
+def test_a_forged_forwarded_for_does_not_escape_the_tracking_limit(api_client, monkeypatch):
+    monkeypatch.setattr(TrackThrottle, "THROTTLE_RATES", {"track": "2/min"})
+    codes = [api_client.get("/api/v1/track/NOPE-1/", {"code": "X"}, HTTP_X_FORWARDED_FOR=f"198.51.100.{i}")
+             .status_code for i in range(3)]
+    assert codes == [404, 404, 429]
+
+
 @pytest.mark.parametrize("path", ["accept", "reject", "request-correction", "deny"])
 def test_each_written_notice_is_a_pdf(path, as_user, citizen, clerk, approver, item):
     app = apply_online(as_user(citizen), item)
@@ -54,6 +61,7 @@ def test_each_written_notice_is_a_pdf(path, as_user, citizen, clerk, approver, i
                           {"reason": "场所不符合要求"}).json()
             kind = "denial"
     assert kind in detail["notices"]
+    assert detail["notices"][kind].startswith("http://testserver/api/v1/")  # a URI, as the schema says
     response = as_user(citizen).get(detail["notices"][kind])
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"

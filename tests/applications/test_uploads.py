@@ -79,6 +79,7 @@ def test_only_those_who_may_see_the_application_download_its_files(as_user, citi
                                                                    app_and_material):
     app, material = app_and_material
     stored = upload(as_user(citizen), app, material, "a.pdf", PDF).json()["materials"][0]
+    assert stored["download_url"].startswith("http://testserver/api/v1/")  # a URI, as the schema says
     assert as_user(citizen).get(stored["download_url"]).status_code == 200
     downloaded = as_user(clerk).get(stored["download_url"])
     assert downloaded.status_code == 200 and b"".join(downloaded.streaming_content) == PDF

@@ -46,6 +46,19 @@ def test_nul_characters_in_form_data_are_a_400(api_client):
     assert response.status_code == 400
 
 
+@pytest.mark.parametrize("form_data", ['{"name": "\\ud800"}', '{"\\udfff": "x"}', '{"a": ["ok", {"b": "\\ud800x"}]}'])
+def test_a_lone_surrogate_in_form_data_is_a_400(api_client, form_data):
+    """A value or a key with half a UTF-16 pair cannot be stored (PostgreSQL refuses it in jsonb)."""
+    citizen = UserFactory(username="citizen-surrogate")
+    api_client.force_authenticate(citizen)
+    code = ServiceItemFactory().code
+    body = (f'{{"service_item": "{code}", "channel": "online", "delivery_method": "electronic", '
+            f'"form_data": {form_data}}}')
+    response = api_client.post("/api/v1/applications/", data=body, content_type="application/json")
+    assert response.status_code == 400
+    assert "form_data" in response.json()
+
+
 @pytest.mark.parametrize("path", [
     "/api/v1/service-items/?search=a%00b", "/api/v1/service-items/?department=%00",
     "/api/v1/applications/?tracking_number=%00", "/api/v1/applications/?service_item=%00",

@@ -88,3 +88,10 @@ def test_notifications_are_private_and_can_be_marked_read(as_user, citizen, othe
     assert as_user(citizen).get("/api/v1/notifications/?unread=1").json()["count"] == 1
     assert as_user(citizen).post(f"/api/v1/notifications/{mine.pk}/read/").json()["read_at"]
     assert as_user(citizen).get("/api/v1/notifications/?unread=1").json()["count"] == 0
+
+
+def test_the_logging_sms_gateway_masks_the_phone_number(caplog):
+    with caplog.at_level("INFO", logger="apps.notifications.channels"):
+        channels.LoggingSmsGateway().send("13800138000", "您的申请已受理")
+    assert "138****8000" in caplog.text
+    assert "13800138000" not in caplog.text

@@ -1,20 +1,21 @@
-from django.contrib.auth import authenticate, get_user_model
+from django.contrib.auth import get_user_model
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import status
 from rest_framework.authentication import TokenAuthentication
 from rest_framework.authtoken.models import Token
-from rest_framework.exceptions import AuthenticationFailed, NotFound, PermissionDenied
+from rest_framework.exceptions import AuthenticationFailed, NotFound, PermissionDenied, Throttled
 from rest_framework.generics import ListAPIView
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
-from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
 from apps.catalog.selectors import department_by_code
+from apps.core.api.throttling import ClientAddressThrottle
 
 from .. import selectors, services
+from ..lockout import SignInLocked, sign_in
 from .serializers import (
     AssigneeOutputSerializer,
     MeOutputSerializer,
@@ -24,7 +25,7 @@ from .serializers import (
 )
 
 
-class AuthThrottle(AnonRateThrottle):
+class AuthThrottle(ClientAddressThrottle):
     """Slows down password guessing and mass registration per client address."""
 
     scope = "auth"
@@ -38,12 +39,16 @@ class TokenApi(APIView):
     @extend_schema(summary=gettext_lazy("Obtain an API token"), request=TokenInputSerializer,
                    responses={200: TokenOutputSerializer}, tags=["accounts"],
                    description=gettext_lazy(
-                       "Exchange a username and password for a token to send as `Authorization: Token <key>`."))
+                       "Exchange a username and password for a token to send as `Authorization: Token <key>`. "
+                       "After repeated failures the username (or the client address) is locked for a while: 429."))
     def post(self, request):
         data = TokenInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        user = authenticate(request, **data.validated_data)
-        if user is None or not user.is_active:
+        try:
+            user = sign_in(request, **data.validated_data)
+        except SignInLocked as locked:
+            raise Throttled(wait=locked.retry_after_seconds, detail=locked.message)
+        if user is None:
             raise AuthenticationFailed(_("Wrong username or password."))
         token, _created = Token.objects.get_or_create(user=user)
         return Response(TokenOutputSerializer({"token": token.key}).data)

@@ -42,6 +42,10 @@ class ApplicationCreateInputSerializer(serializers.Serializer):
             raise serializers.ValidationError(_("form_data is too large."))
         if "\\u0000" in json.dumps(value):  # PostgreSQL cannot store NUL characters in text
             raise serializers.ValidationError(_("form_data may not contain NUL characters."))
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError:  # a lone UTF-16 surrogate ("\ud800"), in a value or a key
+            raise serializers.ValidationError(_("form_data contains an invalid character (a lone surrogate)."))
         return value
 
 
@@ -150,7 +154,8 @@ class UploadedMaterialOutputSerializer(serializers.Serializer):
 
     @extend_schema_field(OpenApiTypes.URI)
     def get_download_url(self, upload):
-        return reverse("application-material-download", args=[upload.application_id, upload.pk])
+        return self.context["request"].build_absolute_uri(
+            reverse("application-material-download", args=[upload.application_id, upload.pk]))
 
 
 class EventOutputSerializer(serializers.Serializer):
@@ -276,7 +281,8 @@ class ApplicationDetailOutputSerializer(ApplicationListOutputSerializer):
 
     @extend_schema_field(serializers.DictField(child=serializers.URLField()))
     def get_notices(self, application):
-        return {kind: reverse("application-notice", args=[application.pk, kind])
+        request = self.context["request"]
+        return {kind: request.build_absolute_uri(reverse("application-notice", args=[application.pk, kind]))
                 for kind in available_notices(application)}
 
 

@@ -12,12 +12,12 @@ from rest_framework.generics import ListAPIView
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
-from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
 from apps.accounts.models import Role
 from apps.accounts.selectors import assignee_by_id
 from apps.catalog.selectors import open_service_item, open_window
+from apps.core.api.throttling import ClientAddressThrottle
 from apps.core.api.views import ActionApi
 from apps.core.idempotency import run_idempotent
 
@@ -322,7 +322,7 @@ class MaterialDownloadApi(ApplicationApiMixin, APIView):
                             content_type=upload.content_type)
 
 
-class TrackThrottle(AnonRateThrottle):
+class TrackThrottle(ClientAddressThrottle):
     scope = "track"
 
 

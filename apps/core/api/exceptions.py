@@ -6,8 +6,9 @@ model's `full_clean()` inside a service) as a 400 with field messages, so a serv
 refusal never becomes a 500.
 """
 
-from django.core.exceptions import NON_FIELD_ERRORS
+from django.core.exceptions import NON_FIELD_ERRORS, RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext as _
 from rest_framework import exceptions
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -16,7 +17,9 @@ from apps.core import errors
 
 
 def exception_handler(exc, context):
-    if isinstance(exc, errors.Conflict):
+    if isinstance(exc, RequestDataTooBig):  # a body over DATA_UPLOAD_MAX_MEMORY_SIZE: not Django's HTML 400
+        exc = PayloadTooLarge(_("The request body is too large."))
+    elif isinstance(exc, errors.Conflict):
         exc = Conflict(exc.message, code=exc.code)
     elif isinstance(exc, errors.NotFound):
         exc = exceptions.NotFound(exc.message, code=exc.code)

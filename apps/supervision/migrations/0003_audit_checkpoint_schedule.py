@@ -1,0 +1,18 @@
+from django.db import migrations
+
+from apps.supervision.schedule import install_schedule
+
+
+def install(apps, schema_editor):
+    """Adds the hourly audit checkpoint to a schedule installed before it existed; other entries stay as they are."""
+    install_schedule(apps.get_model("django_celery_beat", "PeriodicTask"),
+                     apps.get_model("django_celery_beat", "IntervalSchedule"))
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("supervision", "0002_default_schedule"),
+        ("applications", "0004_keyed_audit_chain"),
+    ]
+
+    operations = [migrations.RunPython(install, migrations.RunPython.noop)]
