@@ -78,8 +78,10 @@ INSTALLED_APPS = [
     "apps.applications",
     "apps.evaluation",
     "apps.supervision",
+    "apps.analytics",
     "apps.demo",
     "apps.counter",
+    "apps.dashboard",
 ]
 
 MIDDLEWARE = [

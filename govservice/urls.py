@@ -5,6 +5,7 @@ from django.urls import include, path, register_converter
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from apps.core.converters import IdConverter
+from apps.dashboard.views import public_stats
 
 register_converter(IdConverter, "id")
 
@@ -15,6 +16,7 @@ api_v1 = [
     path("", include("apps.evaluation.api.urls")),
     path("", include("apps.notifications.api.urls")),
     path("", include("apps.supervision.api.urls")),
+    path("", include("apps.analytics.api.urls")),
 ]
 
 # Swagger UI's script as a file (the split view) under the site's CSP; only its page's own <style> is inline.
@@ -25,6 +27,8 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("apps.accounts.urls")),
     path("counter/", include("apps.counter.urls")),
+    path("dashboard/", include("apps.dashboard.urls")),
+    path("stats/", public_stats, name="public-stats"),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", api_docs, name="api-docs"),

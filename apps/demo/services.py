@@ -21,9 +21,12 @@ from apps.catalog.models import BaselineStep, Department, Hall, Material, Servic
 from apps.catalog.services import publish_item
 
 from . import data
+from .history import generate_history
 
 User = get_user_model()
 CITIZEN_ID_17 = "44030919900307123"
+# Past applications generated on the first load: enough for every chart to say something.
+HISTORY_SIZE = 3000
 DEMO_ITEMS = ["000104002000", "000148001000", "000104010000", "000166010000", "000201001000"]
 
 
@@ -87,21 +90,24 @@ def _load_users(departments, windows) -> list[str]:
     return created
 
 
-def seed_demo() -> dict[str, int | list[str]]:
-    """Load everything that is missing; return what was created."""
+def seed_demo(*, history: int = HISTORY_SIZE) -> dict[str, int | list[str]]:
+    """Load everything that is missing; return what was created. `history`: how many past applications to
+    generate when there are no applications yet."""
     with transaction.atomic():
         departments = _load_departments()
         items = sum(_load_item(spec, departments) for spec in data.ITEMS)
         windows = _load_halls()
         users = _load_users(departments, windows)
-        applications = _demo_applications(timezone.now())
+        applications = _demo_applications(timezone.now(), history)
     return {"items": items, "users": users, "applications": applications}
 
 
-def _demo_applications(now) -> int:
-    """A few applications in every stage, one of them already overdue so the supervision jobs have work."""
+def _demo_applications(now, history: int) -> int:
+    """A past of `history` applications, and a few live ones in every stage, one of them already overdue so
+    the supervision jobs have work."""
     if Application.objects.exists():
         return 0
+    generate_history(now=now, size=history)
     citizen = User.objects.get(username="citizen")
     clerk = User.objects.get(username="clerk")
     approver = User.objects.get(username="approver")

@@ -33,7 +33,7 @@ def sign_in(client, username, password=DEMO_PASSWORD, **extra):
 
 
 @pytest.mark.parametrize(("role", "landing"), [("clerk", "/counter/"), ("approver", "/counter/"),
-                                               ("manager", "/counter/"), ("citizen", "/")])
+                                               ("manager", "/dashboard/"), ("citizen", "/")])
 def test_each_person_lands_on_their_own_page(people, role, landing):
     assert landing_url(people[role]) == landing
     response = sign_in(Client(), role)

@@ -3,7 +3,7 @@ from django.utils.translation import gettext as _
 
 from apps.catalog.models import Department, Hall, ServiceItem, Window
 from apps.demo.data import DEMO_PASSWORD
-from apps.demo.services import seed_demo
+from apps.demo.services import HISTORY_SIZE, seed_demo
 
 
 class Command(BaseCommand):
@@ -11,8 +11,13 @@ class Command(BaseCommand):
     def help(self):  # argparse needs a real string, in the language active when the parser is made
         return _("Load the demo district (catalogue, halls, windows, one account per role). Safe to run again.")
 
+    def add_arguments(self, parser):
+        parser.add_argument("--history", type=int, default=HISTORY_SIZE,
+                            help=_("How many past applications to generate on the first load (default %(n)s).")
+                            % {"n": HISTORY_SIZE})
+
     def handle(self, *args, **options):
-        created = seed_demo()
+        created = seed_demo(history=options["history"])
         self.stdout.write(
             _("demo data: %(new_items)s service items, %(new_accounts)s accounts and %(new_applications)s "
               "applications created; now %(items)s items, %(departments)s departments, %(halls)s halls, "

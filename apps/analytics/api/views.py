@@ -1,0 +1,232 @@
+"""Thin views over the figures: validate the filters, scope them to the manager, call one selector."""
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import status
+from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.generics import ListAPIView
+from rest_framework.permissions import BasePermission, IsAuthenticated
+from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from apps.accounts.models import Role
+from apps.applications.audit import verify_chain
+from apps.applications.models import Application
+from apps.applications.selectors import visible_applications
+from apps.core.idempotency import run_idempotent
+
+from .. import figures, lists, reform, services
+from ..exports import CSVRenderer, XLSXRenderer
+from ..filters import Scope, scope_for
+from ..models import AuditCheck
+from . import serializers as s
+
+TAG = ["statistics"]
+EXPORT_FORMATS = {"csv", "xlsx"}
+FILTERS = [
+    OpenApiParameter("date_from", OpenApiTypes.DATE, description=gettext_lazy("Period start, included.")),
+    OpenApiParameter("date_to", OpenApiTypes.DATE, description=gettext_lazy("Period end, included.")),
+    OpenApiParameter("department", str, description=gettext_lazy("Department code.")),
+    OpenApiParameter("hall", str, description=gettext_lazy("Hall code.")),
+    OpenApiParameter("item", str, description=gettext_lazy("Service item code.")),
+    OpenApiParameter("format", str, enum=["json", "csv", "xlsx"],
+                     description=gettext_lazy("csv or xlsx: the table as a file.")),
+]
+
+
+class IsManager(BasePermission):
+    message = gettext_lazy("Only managers see the figures.")
+
+    def has_permission(self, request, view):
+        return request.user.role == Role.MANAGER
+
+
+def manager_scope(request) -> Scope:
+    """The validated filters (400 on bad input), narrowed to a department manager's own department (403 for
+    another)."""
+    filterset, scope = scope_for(request.user, request.query_params)
+    if scope is None:
+        raise ValidationError(filterset.errors)
+    return scope
+
+
+class StatsApi(APIView):
+    permission_classes = [IsAuthenticated, IsManager]
+    renderer_classes = [JSONRenderer, BrowsableAPIRenderer, CSVRenderer, XLSXRenderer]
+    export_name = "statistics"
+
+    def export_rows(self, data):
+        return data if isinstance(data, list) else [data]
+
+
+class OverviewApi(StatsApi):
+    export_name = "overview"
+
+    @extend_schema(summary=gettext_lazy("The district's (or a department's) figures"), tags=TAG,
+                   parameters=FILTERS, responses=s.OverviewSerializer)
+    def get(self, request):
+        return Response(s.OverviewSerializer(figures.figures(manager_scope(request))[()]).data)
+
+
+class ServiceItemFiguresApi(StatsApi):
+    export_name = "service-items"
+
+    @extend_schema(summary=gettext_lazy("The figures per service item"), tags=TAG, parameters=FILTERS,
+                   responses=s.ItemFiguresSerializer(many=True))
+    def get(self, request):
+        rows = figures.item_rows(manager_scope(request))
+        return Response(s.ItemFiguresSerializer(rows, many=True).data)
+
+
+class DepartmentFiguresApi(StatsApi):
+    export_name = "departments"
+
+    @extend_schema(summary=gettext_lazy("The figures per department"), tags=TAG, parameters=FILTERS,
+                   responses=s.DepartmentFiguresSerializer(many=True))
+    def get(self, request):
+        rows = figures.department_rows(manager_scope(request))
+        return Response(s.DepartmentFiguresSerializer(rows, many=True).data)
+
+
+class StepFiguresApi(StatsApi):
+    export_name = "steps"
+
+    @extend_schema(summary=gettext_lazy("Where cases wait: the figures per handling department and step"),
+                   tags=TAG, parameters=FILTERS, responses=s.StepFiguresSerializer(many=True))
+    def get(self, request):
+        return Response(s.StepFiguresSerializer(figures.step_figures(manager_scope(request)), many=True).data)
+
+
+class ReformApi(StatsApi):
+    export_name = "reform"
+
+    def export_rows(self, data):
+        return data["items"]
+
+    @extend_schema(summary=gettext_lazy("The reform ledger (改革台账)"), tags=TAG, parameters=FILTERS,
+                   responses=s.ReformSerializer)
+    def get(self, request):
+        scope = manager_scope(request)
+        return Response(s.ReformSerializer(reform.reform_ledger(department=scope.department, item=scope.item)).data)
+
+
+class TrendApi(StatsApi):
+    export_name = "trend"
+
+    @extend_schema(summary=gettext_lazy("Month by month: applications, decisions, on-time rate, working days"),
+                   tags=TAG, parameters=FILTERS, responses=s.TrendSerializer(many=True))
+    def get(self, request):
+        return Response(s.TrendSerializer(figures.trend(manager_scope(request)), many=True).data)
+
+
+class StatsListApi(ListAPIView):
+    """A list of applications behind a figure; unpaginated when exported."""
+
+    permission_classes = [IsAuthenticated, IsManager]
+    renderer_classes = StatsApi.renderer_classes
+    filter_backends = []
+
+    def export_rows(self, data):
+        return data
+
+    @property
+    def paginator(self):
+        if self.request.query_params.get("format") in EXPORT_FORMATS:
+            return None
+        return super().paginator
+
+
+class ApplicationsBehindApi(StatsListApi):
+    serializer_class = s.ApplicationBehindSerializer
+    export_name = "applications"
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Application.objects.none()
+        figure = self.request.query_params.get("figure", "")
+        if figure not in lists.BEHIND:
+            raise ValidationError({"figure": _("Use one of: %(values)s.") % {"values": ", ".join(lists.BEHIND)}})
+        return lists.applications_behind(manager_scope(self.request), figure)
+
+    @extend_schema(summary=gettext_lazy("The applications behind a figure (drill-down)"), tags=TAG,
+                   parameters=[OpenApiParameter("figure", str, enum=list(lists.BEHIND), required=True), *FILTERS])
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+
+class OverVisitLimitApi(StatsListApi):
+    """Applications that broke their item's visit limit."""
+
+    serializer_class = s.OverLimitSerializer
+    export_name = "over-visit-limit"
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Application.objects.none()
+        return lists.over_visit_limit(manager_scope(self.request))
+
+    @extend_schema(summary=gettext_lazy("Applications with more visits than their item allows"), tags=TAG,
+                   parameters=FILTERS)
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+
+class ApplicationAuditApi(APIView):
+    permission_classes = [IsAuthenticated, IsManager]
+
+    @extend_schema(summary=gettext_lazy("An application's audit trail and the check of its hash chain"),
+                   tags=["audit"], responses=s.ApplicationAuditSerializer)
+    def get(self, request, pk):
+        application = visible_applications(request.user).filter(pk=pk).first()
+        if application is None:
+            raise NotFound(_("No such application."))
+        events = list(application.events.select_related("actor").order_by("seq"))
+        link = verify_chain(application, events)
+        return Response(s.ApplicationAuditSerializer({
+            "id": application.pk, "tracking_number": application.tracking_number, "intact": link is None,
+            "broken": link, "events": events}).data)
+
+
+class IsDistrictManager(BasePermission):
+    message = gettext_lazy("The whole database is checked by a district manager.")
+
+    def has_permission(self, request, view):
+        return request.user.role == Role.MANAGER and request.user.department_id is None
+
+
+class AuditCheckListApi(ListAPIView):
+    permission_classes = [IsAuthenticated, IsDistrictManager]
+    serializer_class = s.AuditCheckSerializer
+    filter_backends = []
+    queryset = AuditCheck.objects.select_related("started_by").order_by("-created_at", "-id")
+
+    @extend_schema(summary=gettext_lazy("Checks of the whole audit trail, newest first"), tags=["audit"])
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    @extend_schema(summary=gettext_lazy("Check every audit chain in the background"), tags=["audit"],
+                   request=None, responses={200: s.AuditCheckSerializer, 202: s.AuditCheckSerializer},
+                   description=gettext_lazy("202 with a new check; 200 with the check already queued or "
+                                            "running. Poll GET /api/v1/audit/checks/{id}/ for its progress."))
+    def post(self, request):
+        def act():
+            check, created = services.start_audit_check(actor=request.user, now=timezone.now())
+            return Response(s.AuditCheckSerializer(check).data,
+                            status=status.HTTP_202_ACCEPTED if created else status.HTTP_200_OK)
+        return run_idempotent(request, act)
+
+
+class AuditCheckDetailApi(APIView):
+    permission_classes = [IsAuthenticated, IsDistrictManager]
+
+    @extend_schema(summary=gettext_lazy("One check of the whole audit trail, with its progress"), tags=["audit"],
+                   responses=s.AuditCheckSerializer)
+    def get(self, request, pk):
+        check = AuditCheck.objects.select_related("started_by").filter(pk=pk).first()
+        if check is None:
+            raise NotFound(_("No such check."))
+        return Response(s.AuditCheckSerializer(check).data)
