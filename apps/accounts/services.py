@@ -33,3 +33,28 @@ def register_citizen(*, username: str, password: str, name: str, id_number: str,
         # Two registrations raced past full_clean with the same username or ID number.
         raise ValidationError({"username": [_("This username or ID number is already registered.")]})
     return user
+
+
+def register_enterprise(*, username: str, password: str, name: str, credit_code: str, agent_name: str,
+                        phone: str) -> User:
+    """法人注册: an enterprise account with a checked unified social credit code and the person acting for it."""
+    user = User(username=username, name=name, credit_code=credit_code.strip().upper(), agent_name=agent_name,
+                phone=phone, role=Role.CITIZEN)
+    errors = {}
+    try:
+        validate_password(password, user)
+    except ValidationError as exc:
+        errors["password"] = exc.messages
+    try:
+        user.full_clean(exclude=["password"])
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+    if errors:
+        raise ValidationError(errors)
+    user.set_password(password)
+    try:
+        with transaction.atomic():
+            user.save()
+    except IntegrityError:
+        raise ValidationError({"username": [_("This username or credit code is already registered.")]})
+    return user
