@@ -15,7 +15,7 @@ from apps.applications.services.common import lock
 from apps.notifications.services import notify
 from apps.workdays.calendar import add_workdays
 
-from .models import Rating, Rectification
+from .models import BAD_SCORES, Rating, Rectification
 
 # Days the department has to answer a bad rating (整改时限); local practice ranges from 5 to 15.
 RECTIFICATION_WORKDAYS = 5
@@ -23,6 +23,8 @@ RECTIFICATION_WORKDAYS = 5
 
 def rate_application(*, application_id: int, rater, score: int, comment: str, now: datetime) -> Rating:
     """One rating per application, after delivery, denial or refusal; a bad one opens a rectification."""
+    if score in BAD_SCORES and not comment.strip():
+        raise ValidationError({"comment": _("Say what went wrong: a bad rating needs a reason.")})
     with transaction.atomic():
         application = lock(application_id, "rate")
         if Rating.objects.filter(application=application).exists():
