@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "apps.supervision",
     "apps.demo",
     "apps.counter",
+    "apps.portal",
 ]
 
 MIDDLEWARE = [

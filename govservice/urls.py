@@ -3,6 +3,7 @@ from django.urls import include, path, register_converter
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from apps.core.converters import IdConverter
+from apps.portal.views import home
 
 register_converter(IdConverter, "id")
 
@@ -23,5 +24,7 @@ urlpatterns = [
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    path("", home, name="home"),  # the front page is the citizen portal's
+    path("", include("apps.portal.urls")),
     path("", include("apps.core.urls")),
 ]
