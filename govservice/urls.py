@@ -14,6 +14,7 @@ api_v1 = [
     path("", include("apps.evaluation.api.urls")),
     path("", include("apps.notifications.api.urls")),
     path("", include("apps.supervision.api.urls")),
+    path("", include("apps.portal.api.urls")),
 ]
 
 urlpatterns = [

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from apps.applications import states
 from apps.applications.audit import record_event
 from apps.applications.clock import end_of, local_date, start_of
+from apps.applications.models import Application
 from apps.applications.services.common import lock
 from apps.notifications.services import notify
 from apps.workdays.calendar import add_workdays
@@ -75,4 +76,26 @@ def answer_rectification(*, rectification_id: int, actor, answer: str, now: date
                      from_status=application.status,
                      payload={"rectification": rectification.pk, "late": now >= rectification.due_at})
         tell_rater(application, rectification)
+    return rectification
+
+
+def record_follow_up(*, rectification_id: int, rater, satisfied: bool, now: datetime) -> Rectification:
+    """回访结果: the applicant who rated badly says, once, whether the department's answer satisfies them."""
+    with transaction.atomic():
+        application_id = (Rectification.objects.filter(pk=rectification_id)
+                          .values_list("rating__application_id", flat=True).first())
+        if application_id is None:
+            raise Rectification.DoesNotExist
+        application = Application.objects.select_for_update().get(pk=application_id)   # the event chain's lock
+        rectification = Rectification.objects.select_for_update().select_related("rating").get(pk=rectification_id)
+        if rectification.status != Rectification.Status.ANSWERED:
+            raise states.TransitionNotAllowed(_("The department has not answered yet."), code="not_answered")
+        if rectification.followed_up_at is not None:
+            raise states.TransitionNotAllowed(_("You already said whether the answer satisfies you."),
+                                              code="already_followed_up")
+        rectification.applicant_satisfied, rectification.followed_up_at = satisfied, now
+        rectification.save(update_fields=["applicant_satisfied", "followed_up_at"])
+        record_event(application, actor=rater, action="rectification_followed_up", now=now,
+                     from_status=application.status,
+                     payload={"rectification": rectification.pk, "satisfied": satisfied})
     return rectification

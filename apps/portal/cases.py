@@ -11,13 +11,13 @@ def missing_materials(application: Application) -> list:
     return [m for m in application.item_version.materials.all() if m.required and m.pk not in uploaded]
 
 
-def needed_now(application: Application, actions: list[str]) -> str:
+def needed_now(application: Application, actions: list[str], *, rated: bool) -> str:
     """The one thing the applicant should do next, or an empty string when it is the office's turn."""
     if "resubmit" in actions:
         return _("Correct the materials listed in the correction notice, then send them back.")
     if "upload_material" in actions and missing_materials(application):
         return _("Upload every required material so that the application can be accepted.")
-    if "rate" in actions:
+    if "rate" in actions and not rated:
         return _("Rate the service.")
     if application.status == Status.APPROVED and application.delivery_method == DeliveryMethod.WINDOW:
         return _("Collect the result at the hall.")

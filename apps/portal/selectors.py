@@ -5,6 +5,8 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from apps.applications.models import Application, Event, Status
 from apps.evaluation.models import Rating
 
+from .models import Draft
+
 
 def public_decisions(*, search: str = "") -> QuerySet[Application]:
     """准予许可公示 (art. 40): approved applications, delivered or not, the latest decision first."""
@@ -34,3 +36,17 @@ def public_applicant_name(application: Application) -> str:
 def rating_of(application: Application) -> Rating | None:
     """The applicant's rating of this application, with the rectification a bad one opened."""
     return Rating.objects.filter(application=application).select_related("rectification").first()
+
+
+def open_draft(*, applicant, service_item) -> Draft | None:
+    """The applicant's draft for this item, unless they have sent an application for it since they saved it."""
+    draft = Draft.objects.filter(applicant=applicant, service_item=service_item).first()
+    if draft is None:
+        return None
+    sent_since = Application.objects.filter(applicant=applicant, service_item=service_item,
+                                            submitted_at__gte=draft.updated_at).exists()
+    return None if sent_since else draft
+
+
+def rated_application_ids(user) -> set[int]:
+    return set(Rating.objects.filter(rater=user).values_list("application_id", flat=True))

@@ -115,7 +115,9 @@ def apply(request, code):
     for material in materials:
         material.field_name = f"file-{material.pk}"   # not sent as JSON: files go up one by one after creation
     return render(request, "portal/apply.html", {
-        "nav": "guides", "guide": version, "materials": materials, "delivery_methods": DeliveryMethod.choices,
+        "nav": "guides", "guide": version, "materials": materials,
+        "draft": portal.open_draft(applicant=request.user, service_item=version.item),
+        "delivery_methods": DeliveryMethod.choices,
         "max_bytes": settings.UPLOAD_MAX_BYTES, "max_mb": settings.UPLOAD_MAX_BYTES // (1024 * 1024),
     })
 
@@ -124,9 +126,11 @@ def apply(request, code):
 def mine(request):
     """我的办件: every application of mine, its status in plain words, its due date, what it needs from me."""
     rows = list(applications.application_list(request.user).prefetch_related("materials", "item_version__materials"))
+    rated = portal.rated_application_ids(request.user)
     for application in rows:
         application.words = status_words(application.status)
-        application.needed = needed_now(application, allowed_actions(request.user, application))
+        application.needed = needed_now(application, allowed_actions(request.user, application),
+                                        rated=application.pk in rated)
     return render(request, "portal/mine.html", {"nav": "mine", "rows": rows})
 
 
@@ -140,13 +144,14 @@ def case(request, pk):
     corrections = list(application.correction_notices.all())
     correction = corrections[-1] if corrections and application.status == Status.CORRECTION_REQUESTED else None
     materials = {m.pk: m for m in application.item_version.materials.all()}
+    rating = portal.rating_of(application)
     context = {
         "nav": "mine", "a": application, "actions": actions, "words": status_words(application.status),
-        "needed": needed_now(application, actions), "missing": missing_materials(application),
+        "needed": needed_now(application, actions, rated=rating is not None), "missing": missing_materials(application),
         "correction": correction,
         "correction_items": [{**item, "material": materials.get(item["material"])}
                              for item in (correction.items if correction else [])],
-        "notices": available_notices(application), "rating": portal.rating_of(application), "scores": Score.choices,
+        "notices": available_notices(application), "rating": rating, "scores": Score.choices,
         "submitted": request.GET.get("submitted") == "1",
         "max_bytes": settings.UPLOAD_MAX_BYTES, "max_mb": settings.UPLOAD_MAX_BYTES // (1024 * 1024),
         "timeline": [(event, Status(event.to_status).label) for event in application.events.all()

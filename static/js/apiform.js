@@ -6,6 +6,7 @@
 //         data-redirect="/counter/applications/{id}/" or go here, {field} taken from the JSON answer
 //         data-focus="#next-field"                    where the hand goes next
 //         data-success="Accepted.">                   said in the polite live region
+//   <button data-api="…" data-method="PUT">             this button sends the fields there instead, and stays
 //
 // Field names may be paths: `applicant.name`, `items[0].material`, `tags[]`. `data-type="int"` sends a number,
 // `data-type="bool"` a checkbox's true/false, `data-optional` leaves an empty value out. A row container
@@ -356,14 +357,16 @@ document.addEventListener("click", (event) => {
   showStep(form, true);
 });
 
-async function submit(form) {
+async function submit(form, submitter) {
   if (form.dataset.busy) return;                  // a second click while the first is on its way
   form.dataset.busy = "1";
   form.dataset.idempotencyKey ||= newKey();
   const buttons = [...form.querySelectorAll("button[type=submit], button:not([type])")];
   buttons.forEach((b) => { b.disabled = true; b.setAttribute("aria-busy", "true"); });
   clearErrors(form);
-  const fileProblems = checkFiles(form);
+  // A button with its own data-api (e.g. "save and continue later") sends the same fields elsewhere, and stays.
+  const other = submitter?.dataset.api ? submitter.dataset : null;
+  const fileProblems = other ? null : checkFiles(form);
   if (fileProblems) {                              // said before anything is sent
     delete form.dataset.busy;
     buttons.forEach((b) => { b.disabled = false; b.removeAttribute("aria-busy"); });
@@ -381,8 +384,8 @@ async function submit(form) {
       ({ response, data } = await sendFiles(form.dataset.api, headers, new FormData(form),
         form.querySelector("progress[data-progress]")));
     } else {
-      response = await fetch(form.dataset.api, {
-        method: (form.dataset.method || "POST").toUpperCase(), headers, credentials: "same-origin",
+      response = await fetch(other?.api || form.dataset.api, {
+        method: (other?.method || form.dataset.method || "POST").toUpperCase(), headers, credentials: "same-origin",
         body: JSON.stringify(toJson(form)),
       });
       data = await response.json().catch(() => null);
@@ -397,6 +400,7 @@ async function submit(form) {
   if (response.ok) {
     delete form.dataset.idempotencyKey;
     form.dispatchEvent(new CustomEvent("apiform:success", { bubbles: true, detail: { data } }));
+    if (other) { announce(other.success || strings().done); return; }
     if (form.dataset.upload) await uploadChosenFiles(form, data);
     if (form.dataset.redirect) {
       window.location.assign(fillTemplate(form.dataset.redirect, data));
@@ -424,7 +428,7 @@ document.addEventListener("submit", (event) => {
   const form = event.target.closest("form[data-api]");
   if (!form) return;
   event.preventDefault();
-  submit(form);
+  submit(form, event.submitter);
 });
 
 document.addEventListener("change", (event) => {

@@ -9,6 +9,7 @@ from apps.accounts.models import Role, User
 from apps.applications import services
 from apps.applications.models import Application, Status
 from apps.evaluation.models import Rectification
+from apps.evaluation.services import answer_rectification
 from tests.browser.conftest import assert_accessible
 from tests.factories import UserFactory, make_id_number
 
@@ -76,6 +77,18 @@ def test_a_new_citizen_registers_applies_with_uploads_fixes_a_correction_and_rat
 
     # Apply: wrong files are refused before anything is sent; then a review; then the confirmation.
     page.goto(f"{live_server.url}/apply/{item.code}/")
+    page.check("#dm-mail")
+    page.fill("#delivery_address", "深圳市某区某路2号")
+    page.click("button[data-method=PUT]")
+    page.wait_for_selector("#messages .message")
+    page.context.clear_cookies()                    # closing the browser and signing in again elsewhere
+    page.goto(f"{live_server.url}/accounts/login/?next=/apply/{item.code}/")
+    page.fill("#id_username", "wangxm")
+    page.fill("#id_password", "Portal-2026-pass")
+    with page.expect_navigation():
+        page.click("main button[type=submit]")
+    assert page.is_checked("#dm-mail") and page.input_value("#delivery_address") == "深圳市某区某路2号"
+    assert page.locator("#draft-note").count() == 1
     inputs = page.locator("input[type=file][data-material]")
     assert inputs.count() == 2
     inputs.nth(0).set_input_files(str(files["notes.txt"]))
@@ -144,8 +157,20 @@ def test_a_new_citizen_registers_applies_with_uploads_fixes_a_correction_and_rat
     page.fill("#rating-comment", "等了很久")
     page.click("#rate button[type=submit]")
     page.wait_for_selector("#rectification-note")
-    assert Rectification.objects.filter(rating__application=application).count() == 1
+    rectification = Rectification.objects.get(rating__application=application)
     check_page("11-rated")
+
+    # The department answers; the citizen says whether the answer satisfies them.
+    answer_rectification(rectification_id=rectification.pk, actor=approver, answer="已核实，已增加引导人员",
+                         now=now())
+    page.reload()
+    assert "已增加引导人员" in page.locator("#rate blockquote").inner_text()
+    page.check("#satisfied-no")
+    page.click("form[data-api$='/follow-up/'] button")
+    page.wait_for_selector("#follow-up-note")
+    rectification.refresh_from_db()
+    assert rectification.applicant_satisfied is False
+    check_page("12-followed-up")
 
 
 def test_an_enterprise_registers_with_its_credit_code(district, page, check_page, live_server):

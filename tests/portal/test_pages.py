@@ -9,7 +9,7 @@ from apps.accounts.models import Role
 from apps.applications import services
 from apps.applications.api.views import TrackThrottle
 from apps.catalog.models import Window
-from apps.evaluation.services import rate_application
+from apps.evaluation.services import answer_rectification, rate_application
 from tests.factories import DepartmentFactory, HallFactory, ServiceItemFactory, UserFactory, WindowFactory
 
 pytestmark = pytest.mark.django_db
@@ -125,3 +125,49 @@ def test_a_bad_rating_needs_a_reason(catalogue):
     assert "comment" in refused.value.message_dict
     assert rate_application(application_id=application.pk, rater=citizen, score=1, comment="理由不清",
                             now=timezone.now()).rectification
+
+
+def test_a_draft_is_kept_on_the_server_until_an_application_for_the_item_is_sent(api_client, client, catalogue):
+    citizen = UserFactory(role=Role.CITIZEN)
+    code = catalogue["food"].code
+    api_client.force_authenticate(citizen)
+    assert api_client.get(f"/api/v1/drafts/{code}/").status_code == 404
+    bad = api_client.put(f"/api/v1/drafts/{code}/", {"delivery_method": "pigeon"}, format="json")
+    assert bad.status_code == 400 and "delivery_method" in bad.json()
+    saved = api_client.put(f"/api/v1/drafts/{code}/", {"delivery_method": "mail", "delivery_address": "某路2号"},
+                           format="json")
+    assert saved.status_code == 200
+    assert api_client.get(f"/api/v1/drafts/{code}/").json()["delivery_address"] == "某路2号"
+    assert api_client.put(f"/api/v1/drafts/{catalogue['store'].code}/", {}, format="json").status_code == 404
+    client.force_login(citizen)
+    assert client.get(f"/apply/{code}/").context["draft"].delivery_method == "mail"
+    services.submit_application(actor=citizen, item=catalogue["food"], channel="online", delivery_method="mail",
+                                delivery_address="某路2号", now=timezone.now())
+    assert client.get(f"/apply/{code}/").context["draft"] is None
+    staff = UserFactory(role=Role.APPROVER, department=catalogue["food"].department, id_number="")
+    api_client.force_authenticate(staff)
+    assert api_client.put(f"/api/v1/drafts/{code}/", {}, format="json").status_code == 403
+
+
+def test_the_rater_says_once_after_the_answer_whether_it_satisfies_them(api_client, catalogue):
+    citizen, other = UserFactory(role=Role.CITIZEN), UserFactory(role=Role.CITIZEN)
+    clerk = UserFactory(role=Role.CLERK, hall=HallFactory(code="Z"), id_number="")
+    manager = UserFactory(role=Role.MANAGER, id_number="")
+    application = services.submit_application(actor=citizen, item=catalogue["food"], channel="online",
+                                              delivery_method="electronic", now=timezone.now())
+    services.reject_application(application_id=application.pk, actor=clerk, reason="不属于本区", now=timezone.now())
+    rectification = rate_application(application_id=application.pk, rater=citizen, score=2, comment="没说清楚",
+                                      now=timezone.now()).rectification
+    url = f"/api/v1/rectifications/{rectification.pk}/follow-up/"
+    api_client.force_authenticate(citizen)
+    assert api_client.post(url, {"satisfied": True}, format="json").status_code == 409     # not answered yet
+    answer_rectification(rectification_id=rectification.pk, actor=manager, answer="已说明", now=timezone.now())
+    assert api_client.post(url, {}, format="json").status_code == 400
+    api_client.force_authenticate(other)
+    assert api_client.post(url, {"satisfied": True}, format="json").status_code == 404
+    api_client.force_authenticate(manager)
+    assert api_client.post(url, {"satisfied": True}, format="json").status_code == 403
+    api_client.force_authenticate(citizen)
+    answered = api_client.post(url, {"satisfied": False}, format="json")
+    assert answered.status_code == 200 and answered.json()["applicant_satisfied"] is False
+    assert api_client.post(url, {"satisfied": True}, format="json").status_code == 409

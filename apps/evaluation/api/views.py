@@ -18,6 +18,7 @@ from .. import selectors, services
 from ..models import Rectification
 from .serializers import (
     AnswerInputSerializer,
+    FollowUpInputSerializer,
     RatingInputSerializer,
     RatingOutputSerializer,
     RectificationOutputSerializer,
@@ -82,6 +83,32 @@ class RectificationAnswerApi(APIView):
             try:
                 services.answer_rectification(rectification_id=rectification.pk, actor=request.user,
                                               now=timezone.now(), **data.validated_data)
+            except TransitionNotAllowed as exc:
+                raise Conflict(exc.message, code=exc.code)
+            return Response(RectificationOutputSerializer(selectors.visible_rectifications(request.user)
+                                                          .get(pk=pk)).data)
+
+        return run_idempotent(request, act)
+
+
+class RectificationFollowUpApi(APIView):
+    @extend_schema(summary=gettext_lazy("Say whether the answer satisfies me"), tags=["ratings"],
+                   request=FollowUpInputSerializer, responses={200: RectificationOutputSerializer},
+                   description=gettext_lazy("回访: the applicant who rated badly says once, after the department's "
+                                            "answer, whether it satisfies them (409 before the answer or a second "
+                                            "time)."))
+    def post(self, request, pk):
+        def act():
+            rectification = selectors.visible_rectifications(request.user).filter(pk=pk).first()
+            if rectification is None:
+                raise NotFound(_("No such rectification."))
+            if rectification.rating.rater_id != request.user.pk:
+                raise PermissionDenied(_("Only the person who rated answers this."))
+            data = FollowUpInputSerializer(data=request.data)
+            data.is_valid(raise_exception=True)
+            try:
+                services.record_follow_up(rectification_id=rectification.pk, rater=request.user,
+                                          now=timezone.now(), **data.validated_data)
             except TransitionNotAllowed as exc:
                 raise Conflict(exc.message, code=exc.code)
             return Response(RectificationOutputSerializer(selectors.visible_rectifications(request.user)
