@@ -1,6 +1,8 @@
 """The citizen portal as a new user meets it: find a service, register, apply with uploads, answer a correction,
 follow the case to delivery, rate it; and the public pages (guides, tracking, decisions) on a phone and a desktop."""
 
+import re
+
 import pytest
 from django.utils import timezone
 
@@ -8,6 +10,7 @@ from apps.accounts.identity import uscc_check_char
 from apps.accounts.models import Role, User
 from apps.applications import services
 from apps.applications.models import Application, Status
+from apps.catalog.services import publish_item
 from apps.evaluation.models import Rectification
 from apps.evaluation.services import answer_rectification
 from tests.browser.conftest import assert_accessible
@@ -255,3 +258,14 @@ def test_the_public_pages_on_a_phone_and_a_desktop(district, page, shots, live_s
             assert_accessible(page)
             assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1"), name
             page.screenshot(path=shots / f"{name}-{size_name}-{language}.png", full_page=True)
+
+
+def test_a_guide_prints_on_one_a4_page(district, page, live_server):
+    item = district["item"]
+    item.faq = "问：可以委托他人办理吗？\n答：可以，须提交授权委托书。"
+    item.save()
+    publish_item(item=item)
+    page.goto(f"{live_server.url}/guide/{item.code}/")
+    page.emulate_media(media="print")
+    pdf = page.pdf(format="A4", print_background=True)
+    assert len(re.findall(rb"/Type\s*/Page\b", pdf)) == 1

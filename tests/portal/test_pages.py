@@ -171,3 +171,9 @@ def test_the_rater_says_once_after_the_answer_whether_it_satisfies_them(api_clie
     answered = api_client.post(url, {"satisfied": False}, format="json")
     assert answered.status_code == 200 and answered.json()["applicant_satisfied"] is False
     assert api_client.post(url, {"satisfied": True}, format="json").status_code == 409
+
+
+def test_an_enterprise_is_sent_to_a_window_instead_of_a_form_that_would_fail(client, catalogue):
+    client.force_login(UserFactory(role=Role.CITIZEN, id_number="", credit_code=CREDIT, name="示范公司"))
+    page = client.get(f"/apply/{catalogue['food'].code}/").content.decode()
+    assert 'id="enterprise-note"' in page and 'id="apply"' not in page
