@@ -245,18 +245,36 @@ def test_public_decisions_mask_a_persons_name_and_show_an_enterprises(district, 
 
 
 @pytest.mark.parametrize("language", ["zh", "en"])
-def test_the_public_pages_on_a_phone_and_a_desktop(district, page, shots, live_server, language):
-    if language == "en":
-        in_english(page, live_server)
-    item = district["item"]
+def test_every_portal_page_on_a_phone_and_a_desktop(district, page, shots, live_server, language, sign_in):
+    item, citizen = district["item"], district["citizen"]
+    application = services.submit_application(actor=citizen, item=item, channel="online",
+                                              delivery_method="electronic", now=now())
+    first_material = application.item_version.materials.order_by("order").first()
+    services.request_correction(application_id=application.pk, actor=district["clerk"], now=now(), note="请补正",
+                                items=[{"material": first_material.pk, "problem": "申请表未签字"}])
+    public = {"home": "/", "guides": "/guide/", "guide": f"/guide/{item.code}/", "register": "/accounts/register/",
+              "track": "/track/", "decisions": "/decisions/"}
+    personal = {"apply": f"/apply/{item.code}/", "mine": "/my/applications/",
+                "case": f"/my/applications/{application.pk}/", "messages": "/my/messages/"}
+    for signed_in, pages in ((False, public), (True, personal)):
+        if signed_in:
+            sign_in(citizen)
+        if language == "en":
+            in_english(page, live_server)
+        shoot_sizes(page, live_server, shots, pages, language)
+
+
+def shoot_sizes(page, live_server, shots, pages, language):
     for size_name, size in {"phone": PHONE, "desktop": DESKTOP}.items():
         page.set_viewport_size(size)
-        for name, path in {"home": "/", "guides": "/guide/", "guide": f"/guide/{item.code}/",
-                           "register": "/accounts/register/", "track": "/track/", "decisions": "/decisions/"}.items():
+        for name, path in pages.items():
             page.goto(f"{live_server.url}{path}")
             page.wait_for_load_state("networkidle")
             assert_accessible(page)
-            assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1"), name
+            too_wide = page.evaluate("""() => [...document.querySelectorAll("main *")]
+                .filter((el) => el.getBoundingClientRect().right > window.innerWidth + 1)
+                .map((el) => el.tagName + "#" + el.id + "." + el.className).slice(0, 5)""")
+            assert not too_wide, f"{name} is wider than the screen: {too_wide}"
             page.screenshot(path=shots / f"{name}-{size_name}-{language}.png", full_page=True)
 
 
