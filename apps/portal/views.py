@@ -125,7 +125,8 @@ def apply(request, code):
 @applicant_view
 def mine(request):
     """我的办件: every application of mine, its status in plain words, its due date, what it needs from me."""
-    rows = list(applications.application_list(request.user).prefetch_related("materials", "item_version__materials"))
+    rows = list(applications.application_list(request.user).prefetch_related("materials", "item_version__materials",
+                                                                          "steps"))
     rated = portal.rated_application_ids(request.user)
     for application in rows:
         application.words = status_words(application.status)

@@ -15,10 +15,10 @@ from apps.evaluation.models import Rectification
 from apps.evaluation.services import answer_rectification
 from tests.browser.conftest import assert_accessible
 from tests.factories import UserFactory, make_id_number
+from tests.portal.helpers import PDF, upload_required
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1366, "height": 768}
 
@@ -232,6 +232,7 @@ def test_public_decisions_mask_a_persons_name_and_show_an_enterprises(district, 
                                                              "id_number": district["citizen"].id_number,
                                                              "phone": "13800001111"})
         Application.objects.filter(pk=application.pk).update(applicant=applicant, applicant_name=applicant.name)
+        upload_required(application, district["clerk"])
         services.accept_application(application_id=application.pk, actor=district["clerk"], now=now())
         for step in application.steps.order_by("order"):
             services.approve_step(application_id=application.pk, step_id=step.pk, actor=district["approver"],

@@ -2,6 +2,8 @@
 
 import pytest
 from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from apps.accounts.identity import uscc_check_char
@@ -11,6 +13,7 @@ from apps.applications.api.views import TrackThrottle
 from apps.catalog.models import Window
 from apps.evaluation.services import answer_rectification, rate_application
 from tests.factories import DepartmentFactory, HallFactory, ServiceItemFactory, UserFactory, WindowFactory
+from tests.portal.helpers import upload_required
 
 pytestmark = pytest.mark.django_db
 
@@ -177,3 +180,20 @@ def test_an_enterprise_is_sent_to_a_window_instead_of_a_form_that_would_fail(cli
     client.force_login(UserFactory(role=Role.CITIZEN, id_number="", credit_code=CREDIT, name="示范公司"))
     page = client.get(f"/apply/{catalogue['food'].code}/").content.decode()
     assert 'id="enterprise-note"' in page and 'id="apply"' not in page
+
+
+def test_my_applications_reads_in_a_fixed_number_of_queries(client, catalogue):
+    citizen = UserFactory(role=Role.CITIZEN)
+    clerk = UserFactory(role=Role.CLERK, hall=HallFactory(code="Q"), id_number="")
+    client.force_login(citizen)
+    counts = []
+    for n in (1, 4):
+        while citizen.applications.count() < n:
+            application = services.submit_application(actor=citizen, item=catalogue["food"], channel="online",
+                                                      delivery_method="electronic", now=timezone.now())
+            upload_required(application, citizen)
+            services.accept_application(application_id=application.pk, actor=clerk, now=timezone.now())
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get("/my/applications/").status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
