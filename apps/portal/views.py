@@ -58,6 +58,13 @@ def guide(request, code):
     })
 
 
+class TrackPageThrottle(TrackThrottle):
+    """The tracking API's limit and counters, by client address, for a signed-in visitor as for anyone."""
+
+    def get_cache_key(self, request, view):
+        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
+
+
 def track(request):
     """办件查询: tracking number and verification code, no sign-in, nothing personal, one message for any mismatch.
 
@@ -73,7 +80,7 @@ def track(request):
         if not code:
             context["errors"]["code"] = _("Enter the verification code.")
     if number and code:
-        throttle = TrackThrottle()
+        throttle = TrackPageThrottle()
         if not throttle.allow_request(request, None):
             context["throttled"] = int(throttle.wait() or 1)
             status = 429

@@ -102,6 +102,9 @@ def test_tracking_is_rate_limited_like_the_api(client, catalogue, monkeypatch):
         assert client.get("/track/", {"tracking_number": "WEB-1", "code": "X"}).status_code == 200
     refused = client.get("/track/", {"tracking_number": "WEB-1", "code": "X"})
     assert refused.status_code == 429 and refused["Retry-After"]
+    client.force_login(UserFactory(role=Role.CITIZEN))                      # signing in does not lift it
+    assert client.get("/track/", {"tracking_number": "WEB-1", "code": "X"}).status_code == 429
+    assert client.get("/api/v1/track/WEB-1/", {"code": "X"}).status_code == 429   # one counter with the API
 
 
 def test_an_enterprise_registers_through_the_api_with_a_checked_credit_code(api_client):
