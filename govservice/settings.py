@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "apps.demo",
     "apps.counter",
     "apps.dashboard",
+    "apps.portal",
 ]
 
 MIDDLEWARE = [

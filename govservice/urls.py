@@ -6,6 +6,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from apps.core.converters import IdConverter
 from apps.dashboard.views import public_stats
+from apps.portal.views import home
 
 register_converter(IdConverter, "id")
 
@@ -17,6 +18,7 @@ api_v1 = [
     path("", include("apps.notifications.api.urls")),
     path("", include("apps.supervision.api.urls")),
     path("", include("apps.analytics.api.urls")),
+    path("", include("apps.portal.api.urls")),
 ]
 
 # Swagger UI's script as a file (the split view) under the site's CSP; only its page's own <style> is inline.
@@ -32,6 +34,8 @@ urlpatterns = [
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", api_docs, name="api-docs"),
+    path("", home, name="home"),  # the front page is the citizen portal's
+    path("", include("apps.portal.urls")),
     path("", include("apps.core.urls")),
 ]
 

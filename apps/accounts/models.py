@@ -10,7 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from .identity import mask_id_number, validate_id_number
+from .identity import mask_id_number, validate_id_number, validate_uscc
 
 
 class Role(models.TextChoices):
@@ -31,6 +31,11 @@ class User(AbstractUser):
     id_number = models.CharField(_("resident ID number"), max_length=18, blank=True,
                                  validators=[validate_id_number])
     phone = models.CharField(_("phone"), max_length=20, blank=True)
+    credit_code = models.CharField(_("unified social credit code"), max_length=18, blank=True,
+                                   validators=[validate_uscc],
+                                   help_text=_("Enterprise accounts: the code of the enterprise; `name` is its name."))
+    agent_name = models.CharField(_("acting person"), max_length=100, blank=True,
+                                  help_text=_("Enterprise accounts: the person who acts for the enterprise (经办人)."))
     department = models.ForeignKey("catalog.Department", verbose_name=_("department"), null=True, blank=True,
                                    on_delete=models.PROTECT, related_name="staff",
                                    help_text=_("Approvers and managers: the department they work for. "
@@ -48,6 +53,11 @@ class User(AbstractUser):
         constraints = [
             models.UniqueConstraint(fields=["id_number"], condition=~Q(id_number=""),
                                     name="user_id_number_unique"),
+            # A credit code is public (国家企业信用信息公示系统), so saying it is taken reveals nothing private.
+            models.UniqueConstraint(fields=["credit_code"], condition=~Q(credit_code=""),
+                                    name="user_credit_code_unique",
+                                    violation_error_message=_("This enterprise already has an account: sign in, "
+                                                              "or ask at any hall to recover it.")),
             models.CheckConstraint(condition=~Q(role="clerk") | Q(hall__isnull=False),
                                    name="clerk_has_hall"),
             models.CheckConstraint(condition=~Q(role="approver") | Q(department__isnull=False),
@@ -60,6 +70,10 @@ class User(AbstractUser):
     @property
     def masked_id_number(self) -> str:
         return mask_id_number(self.id_number)
+
+    @property
+    def is_enterprise(self) -> bool:
+        return bool(self.credit_code)
 
     @property
     def is_staff_role(self) -> bool:

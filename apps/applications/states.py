@@ -75,6 +75,8 @@ TRANSITIONS: dict[str, Transition] = {
     "rate": Transition(CLOSED, None, "rated", gettext_lazy("rate the service")),
     "answer_rectification": Transition(CLOSED, None, "rectification_answered",
                                        gettext_lazy("answer a rectification")),
+    "follow_up_rectification": Transition(CLOSED, None, "rectification_followed_up",
+                                          gettext_lazy("say whether the answer satisfies")),
     "record_visit": Transition(frozenset(Status.values) - {Status.WITHDRAWN}, None, "visit_recorded",
                                gettext_lazy("record a visit")),
 }

@@ -1,10 +1,9 @@
-"""The front page, and the error answers: JSON in the API's error shape under /api/, plain pages elsewhere."""
+"""The error answers: JSON in the API's error shape under /api/, plain pages elsewhere."""
 
 import sys
 
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse, JsonResponse
-from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views import defaults
@@ -13,11 +12,6 @@ from rest_framework import exceptions
 # Seconds a client is asked to wait while the database is unreachable (it is usually back within seconds).
 DATABASE_RETRY_AFTER_SECONDS = 10
 DATABASE_DOWN_ERRORS = (OperationalError, InterfaceError)
-
-
-def home(request):
-    """The front door: where the guide, the API and the administration live."""
-    return render(request, "core/home.html")
 
 
 def is_api_request(request) -> bool:

@@ -61,6 +61,8 @@ class Rectification(models.Model):
     answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
     answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                                     related_name="+")
+    applicant_satisfied = models.BooleanField(_("applicant satisfied with the answer"), null=True, blank=True)
+    followed_up_at = models.DateTimeField(_("applicant replied at"), null=True, blank=True)
 
     class Meta:
         ordering = ["due_date"]

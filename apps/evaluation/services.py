@@ -14,11 +14,13 @@ from apps.notifications.services import notify
 from apps.workdays.calendar import add_workdays
 from apps.workdays.days import end_of, local_date, start_of
 
-from .models import Rating, Rectification
+from .models import BAD_SCORES, Rating, Rectification
 
 
 def rate_application(*, application_id: int, rater, score: int, comment: str, now: datetime) -> Rating:
     """One rating per application, after delivery, denial or refusal; a bad one opens a rectification."""
+    if score in BAD_SCORES and not comment.strip():
+        raise RuleBroken({"comment": _("Say what went wrong: a bad rating needs a reason.")})
     with transaction.atomic():
         application = application_services.lock_for_action(application_id, "rate")
         if Rating.objects.filter(application=application).exists():
@@ -67,4 +69,24 @@ def answer_rectification(*, rectification_id: int, actor, answer: str, now: date
             application, actor=actor, now=now,
             payload={"rectification": rectification.pk, "late": now >= rectification.due_at})
         tell_rater(application, rectification)
+    return rectification
+
+
+def record_follow_up(*, rectification_id: int, rater, satisfied: bool, now: datetime) -> Rectification:
+    """回访结果: the applicant who rated badly says, once, whether the department's answer satisfies them."""
+    with transaction.atomic():
+        application_id = (Rectification.objects.filter(pk=rectification_id)
+                          .values_list("rating__application_id", flat=True).first())
+        if application_id is None:
+            raise NotFound(_("No such rectification."))
+        application = application_services.lock_for_action(application_id, "follow_up_rectification")
+        rectification = Rectification.objects.select_for_update().select_related("rating").get(pk=rectification_id)
+        if rectification.status != Rectification.Status.ANSWERED:
+            raise Conflict(_("The department has not answered yet."), code="not_answered")
+        if rectification.followed_up_at is not None:
+            raise Conflict(_("You already said whether the answer satisfies you."), code="already_followed_up")
+        rectification.applicant_satisfied, rectification.followed_up_at = satisfied, now
+        rectification.save(update_fields=["applicant_satisfied", "followed_up_at"])
+        application_services.save_transition(application, actor=rater, now=now,
+                                             payload={"rectification": rectification.pk, "satisfied": satisfied})
     return rectification

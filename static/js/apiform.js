@@ -6,6 +6,7 @@
 //         data-redirect="/counter/applications/{id}/" or go here, {field} taken from the JSON answer
 //         data-focus="#next-field"                    where the hand goes next
 //         data-success="Accepted.">                   said in the polite live region
+//   <button data-api="…" data-method="PUT">             this button sends the fields there instead, and stays
 //
 // Field names may be paths: `applicant.name`, `items[0].material`, `tags[]`. `data-type="int"` sends a number,
 // `data-type="bool"` a checkbox's true/false, `data-optional` leaves an empty value out. A row container
@@ -256,13 +257,122 @@ function problemText(status, data) {
   return s.serverError;
 }
 
-async function submit(form) {
+// ---- files: checked before sending, sent with a progress bar ----------------------------------------------
+//
+//   <input type="file" name="file" accept=".pdf,.jpg,.jpeg,.png" data-max-bytes="20971520" data-required
+//          data-missing="…" data-empty="…" data-too-large="…" data-wrong-type="…">   the words said for each case
+//   <progress data-progress hidden max="100">                                         filled while it uploads
+//
+// A form with `data-upload="/api/v1/applications/{id}/materials/"` first sends its JSON, then each chosen file
+// of an input carrying `data-material="<id>"` to that address (the {id} from the first answer).
+
+function fileProblem(input) {
+  const file = input.files?.[0];
+  if (!file) return input.hasAttribute("data-required") ? input.dataset.missing : "";
+  if (file.size === 0) return input.dataset.empty;
+  if (input.dataset.maxBytes && file.size > Number(input.dataset.maxBytes)) return input.dataset.tooLarge;
+  const accepted = (input.accept || "").split(",").map((a) => a.trim().toLowerCase()).filter(Boolean);
+  const name = file.name.toLowerCase();
+  if (accepted.length && !accepted.some((a) => (a.startsWith(".") ? name.endsWith(a) : file.type === a))) {
+    return input.dataset.wrongType;
+  }
+  return "";
+}
+
+function checkFiles(form) {
+  const problems = {};
+  for (const input of form.querySelectorAll("input[type=file]:not([disabled])")) {
+    const problem = fileProblem(input);
+    if (problem) problems[input.name] = [problem];
+  }
+  return Object.keys(problems).length ? problems : null;
+}
+
+function sendFiles(url, headers, body, progress) {
+  return new Promise((resolve, reject) => {
+    const xhr = new XMLHttpRequest();            // fetch() cannot report upload progress
+    xhr.open("POST", url);
+    Object.entries(headers).forEach(([k, v]) => xhr.setRequestHeader(k, v));
+    if (progress) {
+      progress.value = 0;
+      progress.hidden = false;
+      xhr.upload.addEventListener("progress", (e) => {
+        if (e.lengthComputable) progress.value = Math.round((100 * e.loaded) / e.total);
+      });
+    }
+    xhr.addEventListener("load", () => {
+      let data = null;
+      try { data = JSON.parse(xhr.responseText); } catch { data = null; }
+      if (progress && xhr.status < 300) progress.value = 100;
+      resolve({ response: { ok: xhr.status >= 200 && xhr.status < 300, status: xhr.status }, data });
+    });
+    xhr.addEventListener("error", () => reject(new Error("network")));
+    xhr.send(body);
+  });
+}
+
+async function uploadChosenFiles(form, created) {
+  for (const input of form.querySelectorAll("input[type=file][data-material]")) {
+    const file = input.files?.[0];
+    if (!file) continue;
+    const body = new FormData();
+    body.append("material", input.dataset.material);
+    body.append("file", file);
+    const headers = { "X-CSRFToken": csrfToken(), "Idempotency-Key": newKey(), Accept: "application/json" };
+    // A file that fails here is not lost work: the application's page lists it as missing, with an upload.
+    await sendFiles(fillTemplate(form.dataset.upload, created), headers, body,
+      document.getElementById(`${input.id}-progress`)).catch(() => null);
+  }
+}
+
+// A form with a review step: `[data-review]` checks the answers and shows `[data-review-step]` with every
+// `[data-review-of="field name"]` filled in; `[data-edit]` goes back to `[data-edit-step]`.
+function answerText(form, name) {
+  const fields = [...form.elements].filter((el) => el.name === name);
+  const el = fields.find((f) => f.type !== "radio" || f.checked);
+  if (!el) return "";
+  if (el.type === "file") return el.files?.[0]?.name || "";
+  if (el.type === "radio") return (form.querySelector(`label[for="${CSS.escape(el.id)}"]`)?.textContent || el.value).trim();
+  return el.value.trim();
+}
+
+function showStep(form, reviewing) {
+  form.querySelector("[data-edit-step]").hidden = reviewing;
+  form.querySelector("[data-review-step]").hidden = !reviewing;
+  focusNext(reviewing ? "[data-review-step] h2" : "[data-edit-step] legend, [data-edit-step] h2");
+}
+
+document.addEventListener("click", (event) => {
+  const review = event.target.closest("[data-review]");
+  const edit = event.target.closest("[data-edit]");
+  const form = (review || edit)?.closest("form");
+  if (!form) return;
+  clearErrors(form);
+  if (edit) { showStep(form, false); return; }
+  const problems = checkFiles(form);
+  if (problems) { showFieldErrors(form, problems); return; }
+  for (const dd of form.querySelectorAll("[data-review-of]")) {
+    dd.textContent = answerText(form, dd.dataset.reviewOf) || dd.dataset.none || "";
+  }
+  showStep(form, true);
+});
+
+async function submit(form, submitter) {
   if (form.dataset.busy) return;                  // a second click while the first is on its way
   form.dataset.busy = "1";
   form.dataset.idempotencyKey ||= newKey();
   const buttons = [...form.querySelectorAll("button[type=submit], button:not([type])")];
   buttons.forEach((b) => { b.disabled = true; b.setAttribute("aria-busy", "true"); });
   clearErrors(form);
+  // A button with its own data-api (e.g. "save and continue later") sends the same fields elsewhere, and stays.
+  const other = submitter?.dataset.api ? submitter.dataset : null;
+  const fileProblems = other ? null : checkFiles(form);
+  if (fileProblems) {                              // said before anything is sent
+    delete form.dataset.busy;
+    buttons.forEach((b) => { b.disabled = false; b.removeAttribute("aria-busy"); });
+    showFieldErrors(form, fileProblems);
+    return;
+  }
   const multipart = form.dataset.encoding === "multipart";
   const headers = { "X-CSRFToken": csrfToken(), "Idempotency-Key": form.dataset.idempotencyKey,
                     Accept: "application/json" };
@@ -270,11 +380,16 @@ async function submit(form) {
   let response;
   let data = null;
   try {
-    response = await fetch(form.dataset.api, {
-      method: (form.dataset.method || "POST").toUpperCase(), headers, credentials: "same-origin",
-      body: multipart ? new FormData(form) : JSON.stringify(toJson(form)),
-    });
-    data = await response.json().catch(() => null);
+    if (multipart) {
+      ({ response, data } = await sendFiles(form.dataset.api, headers, new FormData(form),
+        form.querySelector("progress[data-progress]")));
+    } else {
+      response = await fetch(other?.api || form.dataset.api, {
+        method: (other?.method || form.dataset.method || "POST").toUpperCase(), headers, credentials: "same-origin",
+        body: JSON.stringify(toJson(form)),
+      });
+      data = await response.json().catch(() => null);
+    }
   } catch {
     showBanner(form, strings().networkError);     // the key is kept: trying again cannot act twice
     return;
@@ -285,6 +400,8 @@ async function submit(form) {
   if (response.ok) {
     delete form.dataset.idempotencyKey;
     form.dispatchEvent(new CustomEvent("apiform:success", { bubbles: true, detail: { data } }));
+    if (other) { announce(other.success || strings().done); return; }
+    if (form.dataset.upload) await uploadChosenFiles(form, data);
     if (form.dataset.redirect) {
       window.location.assign(fillTemplate(form.dataset.redirect, data));
       return;
@@ -311,7 +428,7 @@ document.addEventListener("submit", (event) => {
   const form = event.target.closest("form[data-api]");
   if (!form) return;
   event.preventDefault();
-  submit(form);
+  submit(form, event.submitter);
 });
 
 document.addEventListener("change", (event) => {
@@ -330,24 +447,49 @@ document.addEventListener("click", (event) => {
   toggle.setAttribute("aria-pressed", String(large));
 });
 
-// A resident ID number checked as it is typed (GB 11643 check digit); the API checks it again.
+// ---- identity numbers checked as they are typed (the server checks them again) ------------------------------
+
 const ID_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
-function idNumberState(value) {
-  const v = value.replace(/[\s-]/g, "").toUpperCase();
-  if (v.length < 18) return v.length ? "short" : "";
-  if (!/^\d{17}[\dX]$/.test(v)) return "bad";
-  const sum = [...v.slice(0, 17)].reduce((acc, c, i) => acc + Number(c) * ID_WEIGHTS[i], 0);
-  return "10X98765432"[sum % 11] === v[17] ? "ok" : "bad";
+const USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY";
+const USCC_WEIGHTS = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
+const CHECKS = {
+  // GB 11643: ISO 7064 MOD 11-2 over 17 digits.
+  "id-number": (v) => /^\d{17}[\dX]$/.test(v)
+    && "10X98765432"[[...v.slice(0, 17)].reduce((t, c, i) => t + Number(c) * ID_WEIGHTS[i], 0) % 11] === v[17],
+  // GB 32100: weighted MOD 31 over an alphabet without I, O, S, V, Z.
+  uscc: (v) => v.length === 18 && [...v].every((c) => USCC_ALPHABET.includes(c))
+    && USCC_ALPHABET[(31 - [...v.slice(0, 17)].reduce((t, c, i) => t + USCC_ALPHABET.indexOf(c) * USCC_WEIGHTS[i], 0)
+      % 31) % 31] === v[17],
+};
+
+function normalised(value) {
+  return value.replace(/[\s-]/g, "").toUpperCase();
+}
+
+function checkIdentity(input) {
+  const note = document.getElementById(`${input.id}-check`);
+  if (!note) return;
+  const value = normalised(input.value);
+  let state = "";
+  if (value.length >= 18) state = CHECKS[input.dataset.check](value) ? "ok" : "bad";
+  else if (value.length > 0 && document.activeElement !== input) state = "short";
+  note.textContent = state ? note.dataset[state] : "";
+  note.className = `check-note ${state === "ok" ? "valid-note" : state ? "invalid-note" : ""}`;
 }
 
 document.addEventListener("input", (event) => {
+  if (event.target.matches("input[data-check]")) checkIdentity(event.target);
+});
+
+document.addEventListener("focusout", (event) => {
   const el = event.target;
-  if (!el.matches?.('[data-validate="id-number"]')) return;
-  const state = idNumberState(el.value);
-  const note = document.getElementById(`${el.id}-check`);
-  if (!note) return;
-  note.className = state === "ok" ? "valid-note" : state === "bad" ? "invalid-note" : "hint";
-  note.textContent = state ? el.dataset[state] : "";
+  if (!el.matches?.("input[data-check], input[type=tel]")) return;
+  el.value = normalised(el.value);                 // spaces and hyphens people type are not part of the number
+  if (el.matches("[data-check]")) checkIdentity(el);
+});
+
+document.addEventListener("click", (event) => {
+  if (event.target.closest("[data-print]")) window.print();
 });
 
 function typing(target) {

@@ -76,7 +76,8 @@ def test_denial_states_the_reason_and_can_be_delivered_and_rated(as_user, citize
     assert {s["status"] for s in denied["steps"]} == {"denied", "cancelled"}
     assert "denial" in denied["notices"]
     assert post(as_user(clerk), created["id"], "deliver", {"method": "electronic"}).json()["status"] == "delivered"
-    assert post(as_user(citizen), created["id"], "rating", {"score": 2}).json()["rectification_due"]
+    rated = post(as_user(citizen), created["id"], "rating", {"score": 2, "comment": "等了很久"})
+    assert rated.json()["rectification_due"]
 
 
 def test_events_are_append_only(as_user, citizen, item):

@@ -157,7 +157,7 @@ def test_a_bad_ratings_rectification_is_flagged_when_due_and_when_late(make_appl
     from apps.evaluation.services import rate_application
     app = make_application(submitted_at=at(2026, 11, 2, 10))
     services.reject_application(application_id=app.pk, actor=clerk, reason="材料不符", now=at(2026, 11, 2, 11))
-    rate_application(application_id=app.pk, rater=citizen, score=1, comment="", now=at(2026, 11, 2, 12))
+    rate_application(application_id=app.pk, rater=citizen, score=1, comment="等了很久", now=at(2026, 11, 2, 12))
     # Due 11/9 (five working days): yellow on the day, red after it.
     assert run_supervision(now=at(2026, 11, 9, 8)).flagged[RECTIFICATIONS_WARNING] == 1
     assert run_supervision(now=at(2026, 11, 10, 8)).flagged[RECTIFICATIONS_OVERDUE] == 1

@@ -24,6 +24,17 @@ class RegisterInputSerializer(serializers.Serializer):
                                    error_messages={"invalid": _("Enter an 11-digit mobile number.")})
 
 
+class RegisterEnterpriseInputSerializer(serializers.Serializer):
+    username = serializers.CharField(max_length=150)
+    password = serializers.CharField(max_length=128, trim_whitespace=False, write_only=True)
+    name = serializers.CharField(max_length=100, help_text=_("The enterprise's registered name."))
+    credit_code = serializers.CharField(max_length=18, help_text=_("Unified social credit code, GB 32100, with "
+                                                                   "check character."))
+    agent_name = serializers.CharField(max_length=100, help_text=_("The person acting for the enterprise."))
+    phone = serializers.RegexField(r"^1\d{10}$", max_length=11,
+                                   error_messages={"invalid": _("Enter an 11-digit mobile number.")})
+
+
 class MeOutputSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     username = serializers.CharField()

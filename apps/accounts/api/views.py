@@ -19,6 +19,7 @@ from ..lockout import SignInLocked, sign_in
 from .serializers import (
     AssigneeOutputSerializer,
     MeOutputSerializer,
+    RegisterEnterpriseInputSerializer,
     RegisterInputSerializer,
     TokenInputSerializer,
     TokenOutputSerializer,
@@ -67,6 +68,23 @@ class RegisterApi(APIView):
         data = RegisterInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         user = services.register_citizen(**data.validated_data)
+        return Response(MeOutputSerializer(user).data, status=status.HTTP_201_CREATED)
+
+
+class RegisterEnterpriseApi(APIView):
+    permission_classes = [AllowAny]
+    authentication_classes = [TokenAuthentication]
+    throttle_classes = [AuthThrottle]
+
+    @extend_schema(summary=gettext_lazy("Register as an enterprise"), request=RegisterEnterpriseInputSerializer,
+                   responses={201: MeOutputSerializer}, tags=["accounts"],
+                   description=gettext_lazy("An enterprise account (法人注册): its name, its unified social credit "
+                                            "code (check character verified, 400 if wrong) and the person acting "
+                                            "for it."))
+    def post(self, request):
+        data = RegisterEnterpriseInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        user = services.register_enterprise(**data.validated_data)
         return Response(MeOutputSerializer(user).data, status=status.HTTP_201_CREATED)
 
 

@@ -29,6 +29,11 @@ class RectificationOutputSerializer(serializers.Serializer):
     due_date = serializers.DateField()
     answer = serializers.CharField()
     answered_at = serializers.DateTimeField(allow_null=True)
+    applicant_satisfied = serializers.BooleanField(allow_null=True)
+
+
+class FollowUpInputSerializer(serializers.Serializer):
+    satisfied = serializers.BooleanField(help_text=_("Whether the department's answer satisfies the applicant."))
 
 
 class AnswerInputSerializer(serializers.Serializer):

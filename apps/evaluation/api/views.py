@@ -15,6 +15,7 @@ from .. import selectors, services
 from ..models import Rectification
 from .serializers import (
     AnswerInputSerializer,
+    FollowUpInputSerializer,
     RatingInputSerializer,
     RatingOutputSerializer,
     RectificationOutputSerializer,
@@ -78,3 +79,21 @@ class RectificationAnswerApi(ActionApi):
 
     def respond(self, pk):
         return Response(RectificationOutputSerializer(self.get_target(pk)).data)
+
+
+def _is_the_rater(user, rectification) -> bool:
+    return rectification.rating.rater_id == user.pk
+
+
+@extend_schema_view(post=extend_schema(
+    summary=gettext_lazy("Say whether the answer satisfies me"), tags=["ratings"], request=FollowUpInputSerializer,
+    responses={200: RectificationOutputSerializer},
+    description=gettext_lazy("回访: the applicant who rated badly says once, after the department's answer, whether "
+                             "it satisfies them (409 before the answer or a second time).")))
+class RectificationFollowUpApi(RectificationAnswerApi):
+    permission = _is_the_rater
+    refusal = gettext_lazy("Only the person who rated answers this.")
+    input_serializer = FollowUpInputSerializer
+
+    def act(self, request, rectification, data):
+        services.record_follow_up(rectification_id=rectification.pk, rater=request.user, now=timezone.now(), **data)
