@@ -35,7 +35,7 @@ run: seed
 	@echo "  API docs  http://$(HOST):$(PORT)/api/docs/    admin  http://$(HOST):$(PORT)/admin/"
 	@echo "  demo logins (password demo12345): citizen, clerk, approver, manager, admin"
 	@echo ""
-	$(VENV)/bin/honcho --procfile Procfile.dev start
+	exec $(PY) manage.py run_processes Procfile.dev
 
 ## make test: the whole test suite (SQLite by default; DATABASE_URL / CELERY_BROKER_URL switch).
 test: dev-venv
