@@ -11,6 +11,12 @@ from govservice.celery import app as celery_app
 CLOSED_PORT_REDIS = "redis://127.0.0.1:1/0"
 
 
+def no_broker(monkeypatch):
+    """Point Celery at a port nobody listens on (CELERY_BROKER_URL in the environment wins over the setting)."""
+    monkeypatch.setenv("CELERY_BROKER_URL", CLOSED_PORT_REDIS)
+    monkeypatch.setitem(celery_app.conf, "broker_url", CLOSED_PORT_REDIS)
+
+
 @pytest.fixture(autouse=True)
 def _migrations_checked_again(monkeypatch):
     monkeypatch.setattr(health, "_migrations_seen_applied", False)
@@ -63,7 +69,7 @@ def test_readyz_without_the_cache_is_degraded_not_down(client):
 
 @pytest.mark.django_db
 def test_readyz_without_the_broker_is_degraded_not_down(client, monkeypatch):
-    monkeypatch.setitem(celery_app.conf, "broker_url", CLOSED_PORT_REDIS)
+    no_broker(monkeypatch)
     response = client.get("/readyz")
     assert response.status_code == 200
     assert response.json()["degraded"] == ["broker"]
