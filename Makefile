@@ -35,7 +35,8 @@ run: seed
 	@echo "  API docs  http://$(HOST):$(PORT)/api/docs/    admin  http://$(HOST):$(PORT)/admin/"
 	@echo "  demo logins (password demo12345): citizen, clerk, approver, manager, admin"
 	@echo ""
-	exec $(PY) manage.py run_processes Procfile.dev
+	@rm -rf var/prometheus && mkdir -p var/prometheus
+	PROMETHEUS_MULTIPROC_DIR=var/prometheus exec $(PY) manage.py run_processes Procfile.dev
 
 ## make test: the whole test suite (SQLite by default; DATABASE_URL / CELERY_BROKER_URL switch).
 test: dev-venv

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "apps.core.request_id.RequestIdMiddleware",
+    "apps.core.metrics.RequestMetricsMiddleware",
     "apps.core.middleware.RequestSizeLimitMiddleware",
     "apps.core.middleware.RejectNulCharactersMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -231,6 +232,12 @@ EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.conso
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "noreply@govservice.local")
 # Any class implementing apps.notifications.channels.SmsGateway.
 SMS_GATEWAY = os.environ.get("SMS_GATEWAY", "apps.notifications.channels.LoggingSmsGateway")
+
+# Prometheus metrics at /metrics, answered only to these networks (the scraper's own address, not a proxy's
+# forwarded one). Figures computed when scraped come from METRICS_COLLECTORS.
+METRICS_ALLOWED_NETWORKS = [n for n in os.environ.get("METRICS_ALLOWED_NETWORKS", "127.0.0.0/8,::1/128").split(",")
+                            if n.strip()]
+METRICS_COLLECTORS = ["apps.supervision.metrics.FlaggedApplicationsCollector"]
 
 # LOG_FORMAT=json: one JSON object per line, for a log collector. Every line carries the request id
 # (X-Request-ID), in the web process and in the Celery tasks a request caused.

@@ -6,4 +6,4 @@ class CoreConfig(AppConfig):
     verbose_name = "Core"
 
     def ready(self):
-        from . import request_id  # noqa: F401  connects the Celery signals that carry the request id
+        from . import metrics, request_id  # noqa: F401  connect their Celery signals (request id, task counts)

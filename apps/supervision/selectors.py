@@ -1,6 +1,7 @@
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 
 from apps.accounts.models import Role
+from apps.applications.models import Application, Flag, Status
 from apps.applications.selectors import visible_applications
 
 from .models import Alert
@@ -20,3 +21,12 @@ def alert_list(user, *, level: str | None = None, acknowledged: bool | None = No
     if acknowledged is not None:
         qs = qs.filter(acknowledged_at__isnull=not acknowledged)
     return qs.order_by("-raised_at", "-id")
+
+
+def open_flag_counts() -> dict[str, int]:
+    """Applications under decision now yellow ('warning') and red ('overdue'): one grouped count."""
+    counts = dict.fromkeys((Flag.WARNING, Flag.OVERDUE), 0)
+    rows = (Application.objects.filter(status=Status.ACCEPTED, flag__in=list(counts))
+            .values_list("flag").annotate(n=Count("pk")).order_by())
+    counts.update(dict(rows))
+    return {str(flag): n for flag, n in counts.items()}
