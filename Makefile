@@ -55,10 +55,16 @@ $(STACK_ENV):
 	  echo "REDIS_URL=redis://127.0.0.1:6379/2"; \
 	  echo "DJANGO_DEBUG=false"; \
 	  echo "LOG_FORMAT=json"; \
+	  echo "# Plain HTTP on this machine; behind a TLS proxy set these to true (and TRUSTED_PROXIES)."; \
+	  echo "DJANGO_SECURE_SSL_REDIRECT=false"; \
+	  echo "DJANGO_SECURE_COOKIES=false"; \
+	  echo "DJANGO_SECURE_HSTS_SECONDS=0"; \
 	} > $@
 	@echo "wrote $@ (a new secret key; PostgreSQL and Redis on 127.0.0.1)"
 
 stack: venv $(STACK_ENV)
+	@grep -q '^AUDIT_KEY=' $(STACK_ENV) || (umask 077 && \
+	  echo "AUDIT_KEY=$$($(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))')" >> $(STACK_ENV))
 	@set -a && . "$(abspath $(STACK_ENV))" && set +a && \
 	  $(PY) manage.py create_database && \
 	  $(PY) manage.py migrate --noinput && \

@@ -28,6 +28,7 @@ def test_no_fallback_secret_the_stack_refuses_to_start_without_one(compose):
     for name in ("migrate", *LONG_RUNNING):
         env = compose["services"][name]["environment"]
         assert re.fullmatch(r"\$\{DJANGO_SECRET_KEY:\?[^}]+\}", env["DJANGO_SECRET_KEY"])
+        assert re.fullmatch(r"\$\{AUDIT_KEY:\?[^}]+\}", env["AUDIT_KEY"])
         assert env["DJANGO_DEBUG"] == "false"
     assert ":?" in compose["services"]["db"]["environment"]["POSTGRES_PASSWORD"]
 
