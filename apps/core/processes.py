@@ -52,6 +52,7 @@ class Supervisor:
         self.stop_timeout = stop_timeout
         self.out = out
         self.processes: dict[str, subprocess.Popen] = {}
+        self._pumps: list[threading.Thread] = []
         self._received: int | None = None
         self._write_lock = threading.Lock()
         self._width = max(len(spec.name) for spec in specs)
@@ -79,7 +80,9 @@ class Supervisor:
                 stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, bufsize=1,
             )
             self.processes[spec.name] = process
-            threading.Thread(target=self._pump, args=(spec.name, process.stdout), daemon=True).start()
+            pump = threading.Thread(target=self._pump, args=(spec.name, process.stdout), daemon=True)
+            pump.start()
+            self._pumps.append(pump)
             self.say("system", f"{spec.name} started (pid {process.pid})")
 
     def _signal_leaders(self, signum: int) -> None:
@@ -138,6 +141,8 @@ class Supervisor:
             self._signal_groups(signal.SIGKILL)
         clean_statuses = {0, -signal.SIGTERM, 128 + signal.SIGTERM}
         unclean = []
+        for pump in self._pumps:
+            pump.join(timeout=2)  # their last lines, before the report
         for name, process in self.processes.items():
             status = process.wait()
             self.say("system", f"{name} stopped (status {status})")
