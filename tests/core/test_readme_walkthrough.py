@@ -26,7 +26,7 @@ def test_the_walkthrough_hard_codes_no_ids_and_needs_no_file_of_yours():
 
 
 @pytest.mark.skipif(not (shutil.which("bash") and shutil.which("curl")), reason="needs bash and curl")
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_the_readme_walkthrough_runs_as_written_against_the_demo_data(live_server, tmp_path):
     call_command("seed_demo", stdout=io.StringIO())
     result = subprocess.run(  # noqa: S603
