@@ -11,8 +11,7 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from apps.notifications.tasks import resend_pending, send_notification
 from apps.supervision.services import flag_applications
-from tests.applications.conftest import *  # noqa: F403  the small district of the application tests
-from tests.supervision.test_real_components import overdue_application
+from tests.core.overdue import overdue_application
 
 ROOT = Path(__file__).resolve().parents[2]
 

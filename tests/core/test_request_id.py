@@ -18,8 +18,6 @@ from apps.core.log_format import JsonFormatter
 from apps.core.request_id import RequestIdFilter, current_request_id
 from apps.notifications.tasks import resend_pending
 from govservice.celery import app as celery_app
-from tests.applications.conftest import *  # noqa: F403  the small district of the application tests
-from tests.applications.helpers import apply_online, post
 from tests.core.test_health import no_broker
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -140,9 +138,11 @@ def test_the_request_id_of_an_accept_reaches_the_worker_that_sends_its_notificat
                                                                                      item):
     """A real worker on a real broker: the accept's notifications are sent there, under the accept's id."""
     assert celery_app.control.ping(timeout=5), "no Celery worker answered on the broker"
-    application = apply_online(as_user(citizen), item)
+    application = as_user(citizen).post("/api/v1/applications/", {
+        "service_item": item.code, "channel": "online", "delivery_method": "electronic"}, format="json").json()
     celery_app.conf.task_always_eager = False
-    response = post(as_user(clerk), application["id"], "accept", **{"X-Request-ID": "accept-rid-1"})
+    response = as_user(clerk).post(f"/api/v1/applications/{application['id']}/accept/", {}, format="json",
+                                   headers={"X-Request-ID": "accept-rid-1"})
     assert response.status_code == 200, response.json()
     assert response["X-Request-ID"] == "accept-rid-1"
     log = Path(os.environ["CELERY_WORKER_LOG"])

@@ -22,8 +22,8 @@ from django.db.models import Count
 from apps.applications.models import Application
 from apps.notifications.models import Notification
 from apps.supervision.models import Alert
+from tests.core.overdue import overdue_application
 from tests.core.stack import DATABASE_URL, REDIS, needs_stack
-from tests.supervision.test_real_components import overdue_application
 
 ROOT = Path(__file__).resolve().parents[2]
 
