@@ -91,9 +91,14 @@ class Stack:
         self.reader.join(timeout=5)
         return status
 
-    def kill(self):
+    def stop(self):
+        """Stop it whatever state it is in: SIGTERM first (the supervisor stops its processes, which live in
+        sessions of their own), SIGKILL only if that did not work."""
         if self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGKILL)
-            self.process.wait(timeout=10)
-
-
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=45)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait(timeout=10)
+        self.reader.join(timeout=5)

@@ -3,8 +3,9 @@ for a moment (a proxy between the stack and the server is cut, so nothing else o
 
 Bounded: one stack for the module, every wait has a deadline. The tests marked `needs_harden` check the
 application's own behaviour under these faults (503 JSON, a degraded rate limiter, a broker that never holds
-a request), which lands with the hardening work of the same issue; they are strict xfails until then, so
-the merge that makes them pass must also remove the marker.
+a request), which lands with the hardening work of the same issue; until then they are expected to fail
+(not strictly: before that work a cut cache sometimes still lets a request through), and the merge that
+makes them pass must remove the marker.
 """
 
 import json
@@ -18,7 +19,7 @@ from tests.core.tcp_proxy import TcpProxy
 
 pytestmark = needs_stack
 
-needs_harden = pytest.mark.xfail(strict=True, reason="the application's side of this fault is not merged yet")
+needs_harden = pytest.mark.xfail(strict=False, reason="the application's side of this fault is not merged yet")
 
 
 def through(proxy: TcpProxy, url: str) -> str:
@@ -45,7 +46,7 @@ def stack(tmp_path_factory, proxies):
                     REDIS_URL=through(proxies["cache"], REDIS), CELERY_BROKER_URL=through(proxies["broker"], REDIS))
     running.wait_until(lambda: ready(running)["status"] == "ok", 240, "/readyz ok")
     yield running
-    running.kill()
+    running.stop()
 
 
 @pytest.fixture

@@ -45,11 +45,24 @@ class Supervised:
             if all(needle in self.output for needle in needles):
                 return
             time.sleep(0.1)
-        self.process.kill()
+        self.stop()
         pytest.fail(f"did not see {needles} in time; output so far:\n{self.output}")
 
+    def stop(self) -> None:
+        """SIGTERM, so that the supervisor stops what it started (its processes live in sessions of their own)."""
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+
     def finish(self, timeout: float) -> int:
-        status = self.process.wait(timeout=timeout)
+        try:
+            status = self.process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            self.stop()
+            raise
         self.reader.join(timeout=5)
         return status
 

@@ -20,7 +20,7 @@ pytestmark = needs_stack
 def stack(tmp_path):
     running = Stack(tmp_path)
     yield running
-    running.kill()
+    running.stop()
 
 
 def test_make_stack_serves_with_debug_off_and_stops_cleanly(stack):
