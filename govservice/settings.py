@@ -46,7 +46,8 @@ TRUSTED_PROXIES = [p.strip() for p in os.environ.get("TRUSTED_PROXIES", "").spli
 
 # HTTPS: on by default when DEBUG is off; each can be set from the environment (README "In production").
 SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", not DEBUG)
-SECURE_REDIRECT_EXEMPT = [r"^healthz/?$", r"^readyz/?$"]  # probes from inside the network speak plain HTTP
+# Probes and scrapes from inside the network speak plain HTTP.
+SECURE_REDIRECT_EXEMPT = [r"^healthz/?$", r"^readyz/?$", r"^metrics$"]
 SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_SECURE_HSTS_SECONDS", "0" if DEBUG else str(365 * 24 * 3600)))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", not DEBUG)
 SECURE_HSTS_PRELOAD = env_bool("DJANGO_SECURE_HSTS_PRELOAD", not DEBUG)
@@ -86,6 +87,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "apps.core.request_id.RequestIdMiddleware",
+    "apps.core.metrics.RequestMetricsMiddleware",
     "apps.core.middleware.RequestSizeLimitMiddleware",
     "apps.core.middleware.RejectNulCharactersMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -287,9 +290,25 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "noreply@govservice.lo
 # Any class implementing apps.notifications.channels.SmsGateway.
 SMS_GATEWAY = os.environ.get("SMS_GATEWAY", "apps.notifications.channels.LoggingSmsGateway")
 
+# Prometheus metrics at /metrics, answered only to these networks (the scraper's own address, not a proxy's
+# forwarded one). Figures computed when scraped come from METRICS_COLLECTORS.
+METRICS_ALLOWED_NETWORKS = [n for n in os.environ.get("METRICS_ALLOWED_NETWORKS", "127.0.0.0/8,::1/128").split(",")
+                            if n.strip()]
+METRICS_COLLECTORS = ["apps.supervision.metrics.FlaggedApplicationsCollector"]
+
+# LOG_FORMAT=json: one JSON object per line, for a log collector. Every line carries the request id
+# (X-Request-ID), in the web process and in the Celery tasks a request caused.
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "text")
+if LOG_FORMAT not in {"text", "json"}:
+    raise RuntimeError("LOG_FORMAT must be 'text' or 'json'")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "apps.core.request_id.RequestIdFilter"}},
+    "formatters": {
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {"()": "apps.core.log_format.JsonFormatter"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": ["request_id"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }

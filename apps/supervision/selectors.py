@@ -1,7 +1,8 @@
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 from django_filters import rest_framework as filters
 
 from apps.accounts.models import Role
+from apps.applications.models import Application, Flag, Status
 from apps.applications.selectors import visible_applications
 
 from .models import Alert, AlertLevel
@@ -26,3 +27,12 @@ class AlertFilter(filters.FilterSet):
     class Meta:
         model = Alert
         fields = ["level", "acknowledged"]
+
+
+def open_flag_counts() -> dict[str, int]:
+    """Applications under decision now yellow ('warning') and red ('overdue'): one grouped count."""
+    counts = dict.fromkeys((Flag.WARNING, Flag.OVERDUE), 0)
+    rows = (Application.objects.filter(status=Status.ACCEPTED, flag__in=list(counts))
+            .values_list("flag").annotate(n=Count("pk")).order_by())
+    counts.update(dict(rows))
+    return {str(flag): n for flag, n in counts.items()}
