@@ -1,12 +1,13 @@
 """Reads: which applications a user may see, inboxes, and the querysets the API serializes."""
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils.crypto import constant_time_compare
 
 from apps.accounts.models import Role
 
 from . import clock
-from .models import Application, Event, Status, Step, StepStatus
+from .models import Application, Event, Status, Step, StepStatus, Visit
 
 # A clerk at any hall may take in anything waiting at intake and hand over any result (通办).
 AT_ANY_HALL = [Status.SUBMITTED, Status.CORRECTION_REQUESTED, Status.APPROVED, Status.DENIED]
@@ -35,10 +36,29 @@ def visible_applications(user) -> QuerySet[Application]:
     return qs.none()
 
 
+# The columns a row of a list shows (ApplicationListOutputSerializer), and nothing else.
+LIST_COLUMNS = [
+    "id", "tracking_number", "applicant_name", "applicant_id_number", "applicant_phone", "status", "flag",
+    "suspended", "channel", "delivery_method", "submitted_at", "received_on", "intake_due_on", "accepted_at",
+    "deemed_accepted", "due_date", "legal_due_date", "decided_at", "delivered_at",
+    "service_item__code", "item_version__name", "item_version__number", "item_version__max_visits",
+    "item_version__promised_limit_days", "item_version__legal_limit_days",
+    "department__code", "department__name", "hall__code", "hall__name",
+]
+
+
+def _visits_of_row() -> Subquery:
+    """Counted per row shown: a GROUP BY over the join would count the visits of every matching row first."""
+    return Subquery(Visit.objects.filter(application=OuterRef("pk")).order_by()
+                    .values("application").annotate(n=Count("pk")).values("n"), output_field=IntegerField())
+
+
 def application_list(user, *, filters: dict | None = None) -> QuerySet[Application]:
+    """Newest first (an index on (submitted_at, id) serves each page); only the columns a row shows."""
     qs = (visible_applications(user)
           .select_related("service_item", "item_version", "department", "hall")
-          .annotate(visits_total=Count("visits", distinct=True))
+          .only(*LIST_COLUMNS)
+          .annotate(visits_total=Coalesce(_visits_of_row(), 0))
           .order_by("-submitted_at", "-id"))
     filters = filters or {}
     if filters.get("status"):
