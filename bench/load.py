@@ -166,10 +166,13 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_gunicorn(port: int, workers: int, worker_class: str) -> subprocess.Popen:
+def start_gunicorn(port: int, workers: int, worker_class: str, renderer: str, pool: bool) -> subprocess.Popen:
     env = dict(os.environ, DJANGO_SETTINGS_MODULE="bench.settings", DJANGO_DEBUG="false",
+               BENCH_RENDERER=renderer, BENCH_DB_POOL="1" if pool else "0",
                DJANGO_SECRET_KEY=secrets.token_urlsafe(40), LOG_LEVEL="WARNING",
-               TRACK_THROTTLE_RATE="100000000/min", AUTH_THROTTLE_RATE="100000000/min")
+               # Per second, not per minute: one address sends everything here, and a throttle keeps the times of
+               # the requests in its window; a one-second window keeps that list as short as real clients do.
+               TRACK_THROTTLE_RATE="100000000/s", AUTH_THROTTLE_RATE="100000000/s")
     command = [str(Path(sys.executable).parent / "gunicorn"), "--workers", str(workers),
                "--worker-class", worker_class, "--bind", f"127.0.0.1:{port}", "--chdir", str(ROOT),
                "--log-level", "warning", "govservice.wsgi:application"]
@@ -288,6 +291,10 @@ def main():
     parser.add_argument("--workers", type=int, default=WORKERS, help=f"gunicorn workers (default {WORKERS})")
     parser.add_argument("--worker-class", default="sync", help="gunicorn worker class (default sync)")
     parser.add_argument("--only", action="append", default=[], help="measure only endpoints whose name has this")
+    parser.add_argument("--renderer", choices=["fast", "drf"], default="fast",
+                        help="JSON renderer: the project's orjson one (default) or DRF's own")
+    parser.add_argument("--pool", action="store_true",
+                        help="Django's psycopg connection pool instead of persistent connections")
     args = parser.parse_args()
 
     settings.DEBUG = False
@@ -306,10 +313,12 @@ def main():
     connection.close()
 
     port = free_port()
-    server = start_gunicorn(port, args.workers, args.worker_class)
+    server = start_gunicorn(port, args.workers, args.worker_class, args.renderer, args.pool)
     base = f"http://127.0.0.1:{port}"
+    connections_kind = "psycopg pool" if args.pool else \
+        f"CONN_MAX_AGE={settings.DATABASES['default']['CONN_MAX_AGE']}"
     print(f"PostgreSQL {server_version}, {total:,} applications; gunicorn {args.workers} {args.worker_class} "
-          f"workers, DEBUG off, CONN_MAX_AGE={settings.DATABASES['default']['CONN_MAX_AGE']}, "
+          f"workers, DEBUG off, {connections_kind}, renderer {args.renderer}, "
           f"cache {settings.CACHES['default']['BACKEND'].rsplit('.', 1)[-1]}; wrk {CONNECTIONS} connections, "
           f"{args.seconds} s each\n")
     header = f"{'endpoint':30}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'errors':>8}{'floor/s':>9}{'ratio':>7}  targets"
