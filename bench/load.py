@@ -22,6 +22,7 @@ import secrets
 import shutil
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -283,6 +284,41 @@ def verdicts(name: str, floor: Run, run: Run) -> list[str]:
     return [f"{'PASS' if ok else 'FAIL'} {label}" for ok, label in checks]
 
 
+COMPARED = {"renderer": ({"renderer": "fast", "pool": False}, {"renderer": "drf", "pool": False}),
+            "pool": ({"renderer": "fast", "pool": False}, {"renderer": "fast", "pool": True})}
+
+
+def compare(what: str, chosen: list[Endpoint], args) -> None:
+    """Two servers, the project's choice (A) and the alternative (B), measured in turns on each endpoint:
+    ROUNDS short runs each, alternating which goes first, so both see the same moments of a busy machine."""
+    rounds, seconds = 5, max(2, args.seconds // 3)
+    servers = []
+    try:
+        for config in COMPARED[what]:
+            port = free_port()
+            servers.append((f"http://127.0.0.1:{port}",
+                            start_gunicorn(port, args.workers, args.worker_class, config["renderer"],
+                                           config["pool"])))
+        a_name, b_name = ("orjson", "DRF JSON") if what == "renderer" else ("persistent", "psycopg pool")
+        print(f"A = {a_name}, B = {b_name}; median of {rounds} alternating runs of {seconds} s each\n")
+        print(f"{'endpoint':30}{'A req/s':>9}{'B req/s':>9}{'A p50':>8}{'B p50':>8}{'B/A':>7}")
+        for endpoint in chosen:
+            headers = ["Content-Type: application/json"] if endpoint.body is not None else []
+            if endpoint.token:
+                headers.append(f"Authorization: Token {endpoint.token}")
+            runs = {0: [], 1: []}
+            for turn in range(rounds):
+                for index in ((0, 1) if turn % 2 == 0 else (1, 0)):
+                    runs[index].append(wrk(servers[index][0] + endpoint.path, seconds, method=endpoint.method,
+                                           body=endpoint.body, headers=headers))
+            a, b = (statistics.median(r.rate for r in runs[i]) for i in (0, 1))
+            pa, pb = (statistics.median(r.p50_ms for r in runs[i]) for i in (0, 1))
+            print(f"{endpoint.name:30}{a:9.0f}{b:9.0f}{pa:8.1f}{pb:8.1f}{b / a if a else 0:7.2f}", flush=True)
+    finally:
+        for _base, server in servers:
+            stop(server)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=ROWS, help=f"applications bulk-loaded (default {ROWS:,})")
@@ -295,6 +331,8 @@ def main():
                         help="JSON renderer: the project's orjson one (default) or DRF's own")
     parser.add_argument("--pool", action="store_true",
                         help="Django's psycopg connection pool instead of persistent connections")
+    parser.add_argument("--compare", choices=sorted(COMPARED),
+                        help="instead of the table: the project's choice against the alternative, in turns")
     args = parser.parse_args()
 
     settings.DEBUG = False
@@ -311,7 +349,11 @@ def main():
               if not args.only or any(word in e.name for word in args.only)]
     server_version = sql("SHOW server_version")[0][0]
     connection.close()
+    if args.compare:
+        compare(args.compare, chosen, args)
+        return
 
+    load_before = os.getloadavg()[0]  # other work on the machine slows the endpoints more than the floor
     port = free_port()
     server = start_gunicorn(port, args.workers, args.worker_class, args.renderer, args.pool)
     base = f"http://127.0.0.1:{port}"
@@ -338,7 +380,8 @@ def main():
     duplicates = sql(f"SELECT count(*) - count(DISTINCT tracking_number) FROM {APP}")[0][0]
     print("-" * len(header))
     print(f"tracking numbers: {Application.objects.count():,} applications, {duplicates} duplicates")
-    print(f"total run: {time.perf_counter() - started:.0f} s")
+    print(f"total run: {time.perf_counter() - started:.0f} s; load average (1 min) {load_before:.1f} before the "
+          f"measurements, {os.getloadavg()[0]:.1f} after, on {os.cpu_count()} cores")
     failed = sum(v.startswith("FAIL") for verdict in results for v in verdict)
     print("RESULT:", "every target met" if not failed and not duplicates else f"{failed} target(s) not met")
 

@@ -7,7 +7,7 @@ from django.utils.crypto import constant_time_compare
 from apps.accounts.models import Role
 
 from . import clock
-from .models import Application, Event, Status, Step, StepStatus, Visit
+from .models import Application, Event, Status, Step, StepStatus, UploadedMaterial, Visit
 
 # A clerk at any hall may take in anything waiting at intake and hand over any result (通办).
 AT_ANY_HALL = [Status.SUBMITTED, Status.CORRECTION_REQUESTED, Status.APPROVED, Status.DENIED]
@@ -80,9 +80,10 @@ def application_detail(user, pk) -> QuerySet[Application]:
             .annotate(visits_total=Count("visits", distinct=True))
             .prefetch_related(
                 Prefetch("steps", queryset=Step.objects.select_related("department", "assignee", "finished_by")),
-                "materials__material",
+                Prefetch("materials", queryset=UploadedMaterial.objects.select_related("material")),
                 Prefetch("events", queryset=Event.objects.select_related("actor").order_by("seq")),
-                "visits__hall", "visits__window", "correction_notices", "suspensions", "extensions"))
+                Prefetch("visits", queryset=Visit.objects.select_related("hall", "window")),
+                "correction_notices", "suspensions", "extensions"))
 
 
 def application_for_action(user, pk) -> QuerySet[Application]:

@@ -14,7 +14,7 @@ from tests.factories import ServiceItemFactory
 
 pytestmark = pytest.mark.django_db
 
-DETAIL_QUERIES = 9
+DETAIL_QUERIES = 8
 SUBMISSION_QUERIES = 31 if connection.vendor == "postgresql" else 35  # SQLite: the day's counter row
 
 
