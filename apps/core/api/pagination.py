@@ -31,10 +31,12 @@ class EstimatingPaginator(Paginator):
     nothing there), and a full page always offers the next one.
     """
 
+    exact_count_limit = EXACT_COUNT_LIMIT
+
     @cached_property
     def _counted(self) -> tuple[int, bool]:
         if isinstance(self.object_list, QuerySet):
-            return count_or_estimate(self.object_list)
+            return count_or_estimate(self.object_list, self.exact_count_limit)
         return super().count, False
 
     @property
@@ -46,9 +48,17 @@ class EstimatingPaginator(Paginator):
         return self._counted[1]
 
     def validate_number(self, number):
-        if self.estimated and str(number).isdigit() and int(number) >= 1:
+        # Past the estimated last page, up to what the database's OFFSET can hold (beyond is a 404).
+        if self.estimated and str(number).isdigit() and 1 <= int(number) * self.per_page < 2**62:
             return int(number)
         return super().validate_number(number)
+
+    def page(self, number):
+        if not self.estimated:
+            return super().page(number)
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page  # not cut at the estimated count: it may be short
+        return self._get_page(self.object_list[bottom:bottom + self.per_page], number, self)
 
     def _get_page(self, *args, **kwargs):
         return EstimatedPage(*args, **kwargs)
