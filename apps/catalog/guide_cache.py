@@ -3,6 +3,8 @@
 A version's guide only changes when it is republished in place (it was never used; `published_at`
 moves) or when a department it names is renamed, so the key carries the version id and its
 `published_at`, and saving a department drops the guides that show it. Nothing else expires them.
+With the shared cache (REDIS_URL, as in production) every process sees that drop at once; with the
+in-process default, only the process that saved the department does.
 """
 
 from collections.abc import Callable
