@@ -46,7 +46,7 @@ class DeliveryMethod(models.TextChoices):
 
 
 class Application(models.Model):
-    tracking_number = models.CharField(_("tracking number"), max_length=32, unique=True)
+    tracking_number = models.CharField(_("tracking number"), max_length=40, unique=True)
     verification_code = models.CharField(_("verification code"), max_length=12)
     applicant = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("applicant account"), null=True,
                                   blank=True, on_delete=models.PROTECT, related_name="applications")
@@ -112,6 +112,9 @@ class Application(models.Model):
         indexes = [
             models.Index(fields=["status", "department"]),
             models.Index(fields=["hall", "status"]),
+            # Lists are newest first: a page is read off these in index order, whatever the table's size.
+            models.Index(fields=["-submitted_at", "-id"], name="app_newest_idx"),
+            models.Index(fields=["department", "status", "-submitted_at", "-id"], name="app_dept_status_newest_idx"),
             models.Index(fields=["applicant", "-submitted_at"]),
             models.Index(fields=["intake_due_on"], condition=Q(status="submitted"), name="awaiting_intake_idx"),
             models.Index(fields=["warning_at"], condition=Q(status="accepted", suspended=False, flag="normal"),
@@ -143,7 +146,7 @@ class Application(models.Model):
 
 
 class TrackingCounter(models.Model):
-    """Daily sequence per prefix, so tracking numbers are readable and never collide."""
+    """The day's serial per prefix, for tracking numbers on SQLite (PostgreSQL uses a sequence: tracking.py)."""
 
     prefix = models.CharField(max_length=16)
     day = models.DateField()

@@ -5,6 +5,8 @@ editable item: that is what new applications are bound to, and the material ids
 it shows are the ones applicants attach their files against.
 """
 
+from datetime import datetime
+
 from django import forms
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
@@ -20,6 +22,11 @@ def public_guides() -> QuerySet[ItemVersion]:
         .select_related("item", "department")
         .order_by("item__code")
     )
+
+
+def public_guide_version(*, code: str) -> tuple[int, datetime] | None:
+    """(id, published_at) of an open item's current version: what the cached guide is keyed by, in one query."""
+    return public_guides().filter(item__code=code).values_list("pk", "published_at").first()
 
 
 def public_guide(*, code: str) -> ItemVersion | None:

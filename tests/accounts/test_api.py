@@ -10,7 +10,7 @@ pytestmark = pytest.mark.django_db
 def register(api_client, **overrides):
     body = {"username": "liwei", "password": "s3cure-passphrase", "name": "李伟",
             "id_number": make_id_number(7), "phone": "13912345678", **overrides}
-    return api_client.post("/api/v1/auth/register/", body, format="json")
+    return api_client.post("/api/v1/auth/register/", body, format="json", HTTP_ACCEPT_LANGUAGE="en")
 
 
 def test_citizen_registers_signs_in_and_sees_themself(api_client):

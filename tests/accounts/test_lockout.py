@@ -49,7 +49,7 @@ def test_repeated_failures_lock_the_username_whatever_the_address(api_client, no
     codes = [sign_in(api_client, "citizen", "wrong", REMOTE_ADDR=f"198.51.100.{i}").status_code
              for i in range(6)]
     assert codes == [401, 401, 401, 401, 429, 429]
-    locked = sign_in(api_client, "citizen", "right-password", REMOTE_ADDR="192.0.2.7")
+    locked = sign_in(api_client, "citizen", "right-password", REMOTE_ADDR="192.0.2.7", HTTP_ACCEPT_LANGUAGE="en")
     assert locked.status_code == 429
     assert "locked" in locked.json()["detail"] and "administrator" in locked.json()["detail"]
     assert int(locked["Retry-After"]) > 60

@@ -6,12 +6,14 @@ from rest_framework.test import APIClient
 from apps.analytics.models import AuditCheck
 from apps.analytics.services import run_audit_check
 from apps.applications.models import Event
+from tests.helpers import triggers_switched_off
 
 pytestmark = pytest.mark.django_db
 
 
 def _tamper(application):
-    Event.objects.filter(application=application, seq=1).update(action="edited")
+    with triggers_switched_off():  # only the database's owner gets past the append-only triggers
+        Event.objects.filter(application=application, seq=1).update(action="edited")
 
 
 def test_an_applications_events_in_order_with_an_intact_chain(history, as_user, district_manager):

@@ -5,7 +5,6 @@ import importlib
 import os
 import subprocess
 import sys
-from contextlib import contextmanager
 
 import pytest
 from django.conf import settings
@@ -17,24 +16,10 @@ from django_celery_beat.models import PeriodicTask
 
 from apps.applications import audit, services
 from apps.applications.models import Application, AuditCheckpoint, Event
-from tests.helpers import at
+from tests.helpers import at, triggers_switched_off
 
 postgresql_only = pytest.mark.skipif(connection.vendor != "postgresql", reason="database triggers: PostgreSQL only")
 
-
-@contextmanager
-def triggers_switched_off():
-    """What the database's owner (and only they) can do to get past the append-only triggers."""
-    def alter(state):
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # ALTER TABLE waits for no deferred check
-                for table in audit.APPEND_ONLY_TABLES:
-                    cursor.execute(f"ALTER TABLE {table} {state} TRIGGER {table}_append_only")
-                cursor.execute("SET CONSTRAINTS ALL DEFERRED")
-    alter("DISABLE")
-    yield
-    alter("ENABLE")
 
 pytestmark = pytest.mark.django_db
 

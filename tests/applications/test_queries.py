@@ -13,6 +13,9 @@ from tests.helpers import PDF, at, url
 
 pytestmark = pytest.mark.django_db
 
+DETAIL_QUERIES = 10
+SUBMISSION_QUERIES = 33 if connection.vendor == "postgresql" else 37  # SQLite: the day's counter row
+
 
 def busy_application(make_application, citizen, clerk, department, code, steps):
     item = ServiceItemFactory(code=code, department=department, promised_limit_days=steps, legal_limit_days=20)
@@ -50,3 +53,55 @@ def test_detail_and_list_queries_do_not_grow(settings, tmp_path, make_applicatio
         busy_application(make_application, citizen, clerk, department, f"00090000001{i}", steps=3)
     assert count_queries(client, "/api/v1/applications/") == list_with_two
     assert count_queries(client, url(large.pk)) <= 16
+
+
+# The number of queries of each hot endpoint, pinned: a change that adds one fails here, and says which.
+# Measured with a warm working-day calendar (it is reloaded once a minute at most, not per request).
+
+
+def warm_calendar():
+    from apps.workdays.calendar import add_workdays
+
+    add_workdays(at(2026, 11, 2).date(), 1)
+
+
+def test_public_tracking_costs_two_queries(make_application, api_client, citizen, clerk, department,
+                                           django_assert_num_queries):
+    app = busy_application(make_application, citizen, clerk, department, "000900000001", steps=3)
+    warm_calendar()
+    with django_assert_num_queries(2):  # the application with its item's name and current step, the timeline
+        response = api_client.get(f"/api/v1/track/{app.tracking_number}/", {"code": app.verification_code})
+    assert response.status_code == 200
+
+
+def test_a_citizens_own_application_costs_a_fixed_number_of_queries(make_application, settings, tmp_path, as_user,
+                                                                     citizen, clerk, department,
+                                                                     django_assert_num_queries):
+    settings.MEDIA_ROOT = tmp_path
+    app = busy_application(make_application, citizen, clerk, department, "000900000001", steps=3)
+    warm_calendar()
+    client = as_user(citizen)
+    with django_assert_num_queries(DETAIL_QUERIES):
+        assert client.get(url(app.pk)).status_code == 200
+
+
+def test_a_managers_first_page_costs_a_fixed_number_of_queries(make_application, settings, tmp_path, as_user,
+                                                               citizen, clerk, department, district_manager,
+                                                               django_assert_num_queries):
+    settings.MEDIA_ROOT = tmp_path
+    for i in range(3):
+        busy_application(make_application, citizen, clerk, department, f"00090000001{i}", steps=2)
+    warm_calendar()
+    client = as_user(district_manager)
+    with django_assert_num_queries(2):  # the bounded count, the page with its related rows and visit counts
+        response = client.get("/api/v1/applications/", {"status": "accepted", "department": department.code})
+    assert response.json()["count"] == 3
+
+
+def test_a_submission_costs_a_fixed_number_of_queries(as_user, citizen, item, django_assert_num_queries):
+    warm_calendar()
+    client = as_user(citizen)
+    with django_assert_num_queries(SUBMISSION_QUERIES):
+        response = client.post("/api/v1/applications/", {"service_item": item.code, "channel": "online",
+                                                         "delivery_method": "electronic"}, format="json")
+    assert response.status_code == 201

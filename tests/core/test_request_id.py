@@ -19,6 +19,7 @@ from apps.core.request_id import RequestIdFilter, current_request_id
 from apps.notifications.tasks import resend_pending
 from govservice.celery import app as celery_app
 from tests.core.test_health import no_broker
+from tests.helpers import hand_in_at_window
 
 ROOT = Path(__file__).resolve().parents[2]
 HEX32 = re.compile(r"^[0-9a-f]{32}$")
@@ -140,6 +141,7 @@ def test_the_request_id_of_an_accept_reaches_the_worker_that_sends_its_notificat
     assert celery_app.control.ping(timeout=5), "no Celery worker answered on the broker"
     application = as_user(citizen).post("/api/v1/applications/", {
         "service_item": item.code, "channel": "online", "delivery_method": "electronic"}, format="json").json()
+    hand_in_at_window(as_user(clerk), application["id"])
     celery_app.conf.task_always_eager = False
     response = as_user(clerk).post(f"/api/v1/applications/{application['id']}/accept/", {}, format="json",
                                    headers={"X-Request-ID": "accept-rid-1"})

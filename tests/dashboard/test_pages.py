@@ -11,7 +11,7 @@ from apps.applications.models import Event
 from apps.dashboard.views import _figure_names
 from tests.analytics.conftest import PERIOD
 from tests.factories import ServiceItemFactory, hand_in_materials
-from tests.helpers import at
+from tests.helpers import at, triggers_switched_off
 
 pytestmark = pytest.mark.django_db
 
@@ -63,7 +63,8 @@ def test_the_audit_page_says_when_a_chain_is_broken(history, district_manager):
     a1 = history["a1"]
     client = client_for(district_manager)
     assert b"banner info" in client.get("/dashboard/audit/", {"application": a1.tracking_number}).content
-    Event.objects.filter(application=a1, seq=2).update(action="edited")
+    with triggers_switched_off():  # only the database's owner gets past the append-only triggers
+        Event.objects.filter(application=a1, seq=2).update(action="edited")
     page = client.get("/dashboard/audit/", {"application": a1.tracking_number}).content.decode()
     assert 'role="alert"' in page
     assert client.get("/dashboard/audit/", {"part": "check"}).status_code == 200

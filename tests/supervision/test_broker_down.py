@@ -16,13 +16,15 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def connect_attempts(monkeypatch):
-    """Every TCP connection attempt to a Redis broker (Celery's retries show up here, whatever the machine's speed)."""
+def connect_attempts(monkeypatch, broker_down):
+    """Every TCP connection attempt to the stopped broker (Celery's retries show up here, whatever the machine's
+    speed); the cache's own Redis, where there is one, is not counted."""
     attempts = []
     original = redis.connection.Connection._connect
 
     def counted(self):
-        attempts.append(self.port)
+        if self.port == broker_down:
+            attempts.append(self.port)
         return original(self)
     monkeypatch.setattr(redis.connection.Connection, "_connect", counted)
     return attempts
@@ -36,7 +38,7 @@ def broker_down():
     previous = celery_app.conf.broker_url
     celery_app.conf.task_always_eager = False
     celery_app.conf.broker_url = f"redis://127.0.0.1:{port}/0"
-    yield
+    yield port
     celery_app.conf.broker_url = previous
 
 

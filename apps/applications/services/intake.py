@@ -26,23 +26,15 @@ from ..models import (
     Status,
     Step,
     StepStatus,
-    TrackingCounter,
     UploadedMaterial,
     VisitPurpose,
 )
+from ..tracking import next_tracking_number
 from .common import lock_for_action, save_transition
 from .results import record_window_visit
 from .review import cancel_open_work, record_decision, start_step
 
 VERIFICATION_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
-
-
-def _tracking_number(prefix: str, now: datetime) -> str:
-    day = local_date(now)
-    counter, _created = TrackingCounter.objects.select_for_update().get_or_create(prefix=prefix, day=day)
-    counter.last += 1
-    counter.save(update_fields=["last"])
-    return f"{prefix}-{day:%Y%m%d}-{counter.last:04d}"
 
 
 def _applicant_fields(actor, channel: str, applicant: dict | None) -> dict:
@@ -83,7 +75,7 @@ def submit_application(*, actor, item: ServiceItem, channel: str, delivery_metho
             **fields, item_version=version, service_item=item, department_id=version.department_id,
             channel=channel, hall=hall, window=actor.window if hall else None, delivery_method=delivery_method,
             delivery_address=delivery_address, form_data=form_data or {}, created_by=actor,
-            tracking_number=_tracking_number(hall.code if hall else "WEB", now),
+            tracking_number=next_tracking_number(hall.code if hall else "WEB", now),
             verification_code="".join(secrets.choice(VERIFICATION_ALPHABET) for _ in range(8)),
             submitted_at=now, received_on=received_on, intake_due_on=clock.intake_due(received_on))
         application.full_clean(exclude=["applicant", "created_by"])

@@ -9,6 +9,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from .. import selectors
+from ..guide_cache import cached_guide
 from .serializers import GuideDetailSerializer, GuideListSerializer
 
 
@@ -48,7 +49,14 @@ class ServiceItemDetailApi(PublicApi):
                    404: OpenApiResponse(description=_("No active item has this code."))},
     )
     def get(self, request, code):
-        guide = selectors.public_guide(code=code)
-        if guide is None:
+        current = selectors.public_guide_version(code=code)
+        if current is None:
             raise NotFound()
-        return Response(GuideDetailSerializer(guide).data)
+        return Response(cached_guide(*current, render=lambda: self.render(code)))
+
+    @staticmethod
+    def render(code: str) -> dict:
+        guide = selectors.public_guide(code=code)
+        if guide is None:  # unpublished between the two reads
+            raise NotFound()
+        return GuideDetailSerializer(guide).data
