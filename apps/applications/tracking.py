@@ -7,25 +7,36 @@ On SQLite, where every write transaction holds the whole database anyway, the se
 counter row of the prefix.
 """
 
-from datetime import datetime
+from datetime import date, datetime
 
 from django.db import connection
 
-from . import clock
+from apps.workdays.days import local_date
+
 from .models import TrackingCounter
 
 SEQUENCE = "applications_tracking_serial_seq"
 
 
+def format_tracking_number(prefix: str, day: date, serial: int) -> str:
+    return f"{prefix}-{day:%Y%m%d}-{serial:06d}"
+
+
+def sequence_serial() -> int | None:
+    """The next value of the database sequence, where the database has one (PostgreSQL); else None."""
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT nextval(%s)", [SEQUENCE])
+        return cursor.fetchone()[0]
+
+
 def next_tracking_number(prefix: str, now: datetime) -> str:
-    day = clock.local_date(now)
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT nextval(%s)", [SEQUENCE])
-            serial = cursor.fetchone()[0]
-    else:
+    day = local_date(now)
+    serial = sequence_serial()
+    if serial is None:
         counter, _created = TrackingCounter.objects.select_for_update().get_or_create(prefix=prefix, day=day)
         counter.last += 1
         counter.save(update_fields=["last"])
         serial = counter.last
-    return f"{prefix}-{day:%Y%m%d}-{serial:06d}"
+    return format_tracking_number(prefix, day, serial)

@@ -34,6 +34,7 @@ from apps.applications.models import (
     Visit,
 )
 from apps.applications.services.intake import VERIFICATION_ALPHABET
+from apps.applications.tracking import format_tracking_number, sequence_serial
 from apps.catalog.models import Hall, ServiceItem
 from apps.evaluation.models import Rating, Rectification
 from apps.workdays.calendar import add_workdays, is_workday
@@ -98,9 +99,13 @@ class _Generator:
         return _moment(self.rng, add_workdays(start, workdays))
 
     def _tracking(self, prefix: str, day: date) -> str:
-        counter = self.counters.setdefault((prefix, day), TrackingCounter(prefix=prefix, day=day, last=0))
-        counter.last += 1
-        return f"{prefix}-{day:%Y%m%d}-{counter.last:04d}"
+        """Numbered as a submission is: from the database's sequence where there is one, else the day's counter."""
+        serial = sequence_serial()
+        if serial is None:
+            counter = self.counters.setdefault((prefix, day), TrackingCounter(prefix=prefix, day=day, last=0))
+            counter.last += 1
+            serial = counter.last
+        return format_tracking_number(prefix, day, serial)
 
     def case(self) -> _Case:
         rng = self.rng
