@@ -31,13 +31,15 @@ def connect_attempts(monkeypatch, broker_down):
 
 
 @pytest.fixture
-def broker_down():
+def broker_down(monkeypatch):
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]  # released again: nothing listens there
     previous = celery_app.conf.broker_url
     celery_app.conf.task_always_eager = False
-    celery_app.conf.broker_url = f"redis://127.0.0.1:{port}/0"
+    url = f"redis://127.0.0.1:{port}/0"
+    monkeypatch.setenv("CELERY_BROKER_URL", url)  # Celery reads the variable before its own setting
+    celery_app.conf.broker_url = url
     yield port
     celery_app.conf.broker_url = previous
 
