@@ -49,17 +49,22 @@ def tell_rater(application, rectification: Rectification) -> None:
            sms=True, dedupe_key=f"rectification:{rectification.pk}:answered")
 
 
+def _lock_rectification(rectification_id: int, action: str) -> tuple:
+    """The rectification's application locked for `action` (the event chain's lock), then the rectification."""
+    application_id = (Rectification.objects.filter(pk=rectification_id)
+                      .values_list("rating__application_id", flat=True).first())
+    if application_id is None:
+        raise NotFound(_("No such rectification."))
+    application = application_services.lock_for_action(application_id, action)
+    return application, Rectification.objects.select_for_update().select_related("rating").get(pk=rectification_id)
+
+
 def answer_rectification(*, rectification_id: int, actor, answer: str, now: datetime) -> Rectification:
     """整改反馈: the department says what it verified and changed; the rater is told."""
     if not answer.strip():
         raise RuleBroken({"answer": _("Say what was verified and what was put right.")})
     with transaction.atomic():
-        application_id = (Rectification.objects.filter(pk=rectification_id)
-                          .values_list("rating__application_id", flat=True).first())
-        if application_id is None:
-            raise NotFound(_("No such rectification."))
-        application = application_services.lock_for_action(application_id, "answer_rectification")
-        rectification = Rectification.objects.select_for_update().select_related("rating").get(pk=rectification_id)
+        application, rectification = _lock_rectification(rectification_id, "answer_rectification")
         if rectification.status != Rectification.Status.OPEN:
             raise Conflict(_("This rectification was already answered."), code="already_answered")
         rectification.status, rectification.answer = Rectification.Status.ANSWERED, answer
@@ -75,12 +80,7 @@ def answer_rectification(*, rectification_id: int, actor, answer: str, now: date
 def record_follow_up(*, rectification_id: int, rater, satisfied: bool, now: datetime) -> Rectification:
     """回访结果: the applicant who rated badly says, once, whether the department's answer satisfies them."""
     with transaction.atomic():
-        application_id = (Rectification.objects.filter(pk=rectification_id)
-                          .values_list("rating__application_id", flat=True).first())
-        if application_id is None:
-            raise NotFound(_("No such rectification."))
-        application = application_services.lock_for_action(application_id, "follow_up_rectification")
-        rectification = Rectification.objects.select_for_update().select_related("rating").get(pk=rectification_id)
+        application, rectification = _lock_rectification(rectification_id, "follow_up_rectification")
         if rectification.status != Rectification.Status.ANSWERED:
             raise Conflict(_("The department has not answered yet."), code="not_answered")
         if rectification.followed_up_at is not None:
