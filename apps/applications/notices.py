@@ -1,4 +1,4 @@
-"""Dated written notices (书面凭证) as PDF: acceptance, refusal, correction, denial.
+"""Dated written notices (书面凭证) as PDF: acceptance, refusal, correction, approval, denial.
 
 Official notices are issued in Chinese whatever the reader's interface language.
 The text uses the Adobe-GB1 CID font every PDF reader resolves for Simplified
@@ -22,7 +22,7 @@ from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, Tabl
 from apps.catalog.models import ItemType
 
 from . import law
-from .models import Application, Status
+from .models import Application, DeliveryMethod, Status
 
 NOTICE_LANGUAGE = "zh-hans"
 
@@ -35,7 +35,11 @@ def available_notices(application: Application) -> list[str]:
         kinds.append("refusal")
     if application.correction_notices.all():
         kinds.append("correction")
-    if application.status == Status.DENIED or (application.status == Status.DELIVERED and application.decision_reason):
+    # A delivered application was either approved or denied; only a denial has a reason.
+    delivered = application.status == Status.DELIVERED
+    if application.status == Status.APPROVED or (delivered and not application.decision_reason):
+        kinds.append("approval")
+    if application.status == Status.DENIED or (delivered and application.decision_reason):
         kinds.append("denial")
     return kinds
 
@@ -60,6 +64,21 @@ def _day(day) -> str:
 def _date(moment) -> str:
     """The local calendar date of a moment, written like `_day`."""
     return _day(timezone.localdate(moment))
+
+
+def _review_rights() -> str:
+    """The applicant's rights of reconsideration and litigation against a decision (art. 38)."""
+    return _("If you disagree, you may apply for administrative reconsideration within 60 days of receiving this "
+             "decision, or bring an administrative lawsuit within 6 months.")
+
+
+def _delivery(application: Application) -> str:
+    """How the result reaches the applicant (art. 44): the method chosen, or the one it was delivered by."""
+    line = _("The result is delivered within %(days)s working days of this decision: %(method)s.") % {
+        "days": law.DELIVERY_WORKDAYS, "method": DeliveryMethod(application.delivery_method).label}
+    if application.delivery_method == DeliveryMethod.MAIL and application.delivery_address:
+        line += _(" Address: %(address)s.") % {"address": application.delivery_address}
+    return line
 
 
 def _body(application: Application, kind: str) -> tuple[str, list[str], list[list[str]] | None]:
@@ -105,6 +124,24 @@ def _body(application: Application, kind: str) -> tuple[str, list[str], list[lis
         rows = [[_("No."), _("Material"), _("What to correct")]] + [
             [str(i), entry["name"], entry["problem"]] for i, entry in enumerate(notice.items, start=1)]
         return _("One-time Notice of Materials to Correct"), lines, rows
+    if kind == "approval":
+        # 准予行政许可决定书 is the licensing law's term (art. 38); every other kind of item is approved (准予批准).
+        if item.item_type == ItemType.LICENSING:
+            title = _("Decision to Grant the Licence")
+            outcome = _("After review, your application for “%(item)s” meets the statutory conditions and "
+                        "standards. It is decided on %(date)s to grant the licence.")
+        else:
+            title = _("Decision to Approve the Application")
+            outcome = _("After review, your application for “%(item)s” meets the conditions. It is decided on "
+                        "%(date)s to approve it.")
+        return title, [
+            _("Decision number: %(no)s") % {"no": application.tracking_number},
+            _("%(who)s:") % {"who": who},
+            outcome % {"item": item.name, "date": _date(application.decided_at)},
+            _("Legal basis: %(basis)s") % {"basis": item.legal_basis},
+            _delivery(application),
+            _review_rights(),
+        ], None
     # 不予行政许可决定书 is the licensing law's term; every other kind of item is refused approval (不予批准).
     if item.item_type == ItemType.LICENSING:
         title = _("Decision Not to Grant the Licence")
@@ -118,8 +155,7 @@ def _body(application: Application, kind: str) -> tuple[str, list[str], list[lis
         _("%(who)s:") % {"who": who},
         outcome % {"item": item.name, "no": application.tracking_number},
         application.decision_reason,
-        _("If you disagree, you may apply for administrative reconsideration within 60 days of receiving this "
-          "decision, or bring an administrative lawsuit within 6 months."),
+        _review_rights(),
     ], None
 
 

@@ -205,6 +205,8 @@ def test_a_clerk_hands_the_result_over_at_the_window_and_is_warned_of_the_visit_
     sign_in(district["clerk"])
     open_application(page, live_server, application)
     assert page.locator("#visit-warning").count() == 1          # came once to apply; the item allows one visit
+    decision = page.locator("[data-notice=approval]")               # the approval decision to hand over
+    assert page.request.get(live_server.url + decision.get_attribute("href")).body().startswith(b"%PDF")
     check_page("deliver")
     act(page, "#deliver-action button[type=submit]")
     wait_for_status(application, Status.DELIVERED)

@@ -153,6 +153,8 @@ def test_a_new_citizen_registers_applies_with_uploads_fixes_a_correction_and_rat
         page.locator("a[href$='#rate']").first.click()
     assert page.locator("#rate").is_visible()
     assert page.locator("a[href$='acceptance.pdf']").count() == 1
+    decision = page.locator("a[href$='approval.pdf']")               # the approval decision, to download
+    assert page.request.get(live_server.url + decision.get_attribute("href")).body().startswith(b"%PDF")
     page.check("#score-2")
     page.click("#rate button[type=submit]")
     page.locator("#rate .error-summary").wait_for()

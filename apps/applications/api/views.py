@@ -363,8 +363,8 @@ class TrackApi(APIView):
 
 @extend_schema_view(get=extend_schema(
     summary=gettext_lazy("A written notice as PDF"), tags=TAG, responses={(200, "application/pdf"): bytes},
-    description=gettext_lazy("`kind` is one of `acceptance`, `refusal`, `correction`, `denial`, as listed in the "
-                             "application's `notices`.")))
+    description=gettext_lazy("`kind` is one of `acceptance`, `refusal`, `correction`, `approval`, `denial`, as "
+                             "listed in the application's `notices`.")))
 class NoticeApi(ApplicationApiMixin, APIView):
     def get(self, request, pk, kind):
         application = self.get_application(pk)
