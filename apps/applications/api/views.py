@@ -77,7 +77,9 @@ class ApplicationListCreateApi(ApplicationApiMixin, ListAPIView):
             if not permissions.can_submit(request.user, item):
                 raise PermissionDenied(_("Your window does not take in this item; a comprehensive window does."))
             application = services.submit_application(actor=request.user, item=item, now=timezone.now(), **fields)
-            return self.detail_response(application.pk, status.HTTP_201_CREATED)
+            created = selectors.submitted_application_detail(request.user, application.pk)
+            return Response(s.ApplicationDetailOutputSerializer(created, context={"request": request}).data,
+                            status=status.HTTP_201_CREATED)
 
         return run_idempotent(request, act)
 
