@@ -170,7 +170,8 @@ def free_port() -> int:
 def start_gunicorn(port: int, workers: int, worker_class: str, renderer: str, pool: bool) -> subprocess.Popen:
     env = dict(os.environ, DJANGO_SETTINGS_MODULE="bench.settings", DJANGO_DEBUG="false",
                BENCH_RENDERER=renderer, BENCH_DB_POOL="1" if pool else "0",
-               DJANGO_SECRET_KEY=secrets.token_urlsafe(40), LOG_LEVEL="WARNING",
+               DJANGO_SECRET_KEY=secrets.token_urlsafe(40), AUDIT_KEY=secrets.token_urlsafe(40), LOG_LEVEL="WARNING",
+               DJANGO_SECURE_SSL_REDIRECT="false",  # plain HTTP on the loopback, as wrk speaks it
                # Per second, not per minute: one address sends everything here, and a throttle keeps the times of
                # the requests in its window; a one-second window keeps that list as short as real clients do.
                TRACK_THROTTLE_RATE="100000000/s", AUTH_THROTTLE_RATE="100000000/s")

@@ -14,6 +14,7 @@ from django.db.models import (
     Subquery,
     Value,
     When,
+    prefetch_related_objects,
 )
 from django.db.models.functions import Coalesce
 from django.utils.crypto import constant_time_compare
@@ -23,7 +24,20 @@ from django_filters import rest_framework as filters
 from apps.accounts.models import Role
 
 from . import clock
-from .models import Application, Event, Flag, ReceivedMaterial, Status, Step, StepStatus, UploadedMaterial, Visit
+from .models import (
+    Application,
+    CorrectionNotice,
+    Event,
+    Extension,
+    Flag,
+    ReceivedMaterial,
+    Status,
+    Step,
+    StepStatus,
+    Suspension,
+    UploadedMaterial,
+    Visit,
+)
 
 # A clerk at any hall may take in anything waiting at intake and hand over any result (通办).
 AT_ANY_HALL = [Status.SUBMITTED, Status.CORRECTION_REQUESTED, Status.APPROVED, Status.DENIED]
@@ -96,16 +110,45 @@ class ApplicationFilter(filters.FilterSet):
         fields = ["status", "service_item", "flag", "department", "tracking_number"]
 
 
-def application_detail(user, pk) -> QuerySet[Application]:
+def _detail_prefetches(*, nothing_yet: bool = False) -> list:
+    """The related lists of the detail. `nothing_yet`: the application has seen no action since it was
+    submitted, so the lists only an action fills are known to be empty and cost no query."""
+    lists = {
+        "steps": Prefetch("steps", queryset=Step.objects.select_related("department", "assignee", "finished_by")),
+        "materials": Prefetch("materials", queryset=UploadedMaterial.objects.select_related("material")),
+        "received_materials": Prefetch("received_materials",
+                                       queryset=ReceivedMaterial.objects.select_related("material")),
+        "events": Prefetch("events", queryset=Event.objects.select_related("actor").order_by("seq")),
+        "visits": Prefetch("visits", queryset=Visit.objects.select_related("hall", "window")),
+        "correction_notices": "correction_notices", "suspensions": "suspensions", "extensions": "extensions",
+    }
+    if nothing_yet:
+        for name, model in FILLED_BY_ACTIONS.items():
+            lists[name] = Prefetch(name, queryset=model.objects.none())
+    return list(lists.values())
+
+
+# Each is written only by an action after the submission, and every action records an event.
+FILLED_BY_ACTIONS = {"steps": Step, "materials": UploadedMaterial, "received_materials": ReceivedMaterial,
+                     "correction_notices": CorrectionNotice, "suspensions": Suspension, "extensions": Extension}
+
+
+def _detail_row(user, pk) -> QuerySet[Application]:
     return (with_visits(visible_applications(user).filter(pk=pk))
-            .select_related("service_item", "item_version", "department", "hall", "window", "applicant")
-            .prefetch_related(
-                Prefetch("steps", queryset=Step.objects.select_related("department", "assignee", "finished_by")),
-                Prefetch("materials", queryset=UploadedMaterial.objects.select_related("material")),
-                Prefetch("received_materials", queryset=ReceivedMaterial.objects.select_related("material")),
-                Prefetch("events", queryset=Event.objects.select_related("actor").order_by("seq")),
-                Prefetch("visits", queryset=Visit.objects.select_related("hall", "window")),
-                "correction_notices", "suspensions", "extensions"))
+            .select_related("service_item", "item_version", "department", "hall", "window", "applicant"))
+
+
+def application_detail(user, pk) -> QuerySet[Application]:
+    return _detail_row(user, pk).prefetch_related(*_detail_prefetches())
+
+
+def submitted_application_detail(user, pk) -> Application | None:
+    """The detail answering a submission: the same as `application_detail`, without reading the lists that
+    only an action fills, while the row shows none has happened (its one event is the submission's)."""
+    application = _detail_row(user, pk).first()
+    if application is not None:
+        prefetch_related_objects([application], *_detail_prefetches(nothing_yet=application.event_count == 1))
+    return application
 
 
 def application_for_action(user, pk) -> QuerySet[Application]:

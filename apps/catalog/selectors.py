@@ -40,8 +40,8 @@ def public_guide(*, code: str) -> ItemVersion | None:
 
 
 def open_service_item(code: str) -> ServiceItem | None:
-    """An item open for applications."""
-    return ServiceItem.objects.filter(code=code, active=True).first()
+    """An item open for applications: its key only (applying reads the content from its current version)."""
+    return ServiceItem.objects.filter(code=code, active=True).only("pk", "code").first()
 
 
 def department_by_code(code: str) -> Department | None:

@@ -4,6 +4,7 @@ from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -116,9 +117,18 @@ def use_current_version(*, item: ServiceItem) -> ItemVersion:
     case), so applications for the same item never wait on each other; only the first
     use takes the version's row, which is what `publish_item` checks under its lock.
     """
-    current = (ServiceItem.objects.filter(pk=item.pk, active=True)
-               .values_list("current_version_id", flat=True).first())
-    if current is None:
+    current = ServiceItem.objects.filter(pk=item.pk, active=True).values("current_version_id")
+    version = ItemVersion.objects.filter(pk=Subquery(current)).first()
+    if version is None:
         raise ValidationError(_("This service item is not open for applications."))
-    ItemVersion.objects.filter(pk=current, frozen_at__isnull=True).update(frozen_at=timezone.now())
-    return ItemVersion.objects.get(pk=current)
+    if version.frozen_at is not None:
+        return version  # a frozen version never changes again: the row read is the one to use
+    # First use. Freeze the row read, unless a publish edited it in place since (it sets a new publication time)...
+    now = timezone.now()
+    unfrozen = ItemVersion.objects.filter(pk=version.pk, frozen_at__isnull=True)
+    if unfrozen.filter(published_at=version.published_at).update(frozen_at=now):
+        version.frozen_at = now
+        return version
+    # ...else freeze whatever it is now, and use it as it is.
+    unfrozen.update(frozen_at=now)
+    return ItemVersion.objects.get(pk=version.pk)

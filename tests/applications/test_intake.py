@@ -141,3 +141,19 @@ def test_ids_too_large_for_the_database_are_404_not_500(as_user, citizen, clerk,
     assert as_user(citizen).get(f"/api/v1/applications/{huge}/").status_code == 404
     assert as_user(clerk).post(f"/api/v1/applications/{app['id']}/steps/{huge}/approve/").status_code == 404
     assert as_user(clerk).post(f"/api/v1/alerts/{huge}/acknowledge/").status_code == 404
+
+
+def test_a_tracking_number_taken_already_is_a_400_on_the_field_and_nothing_is_written(as_user, citizen, item,
+                                                                                      monkeypatch):
+    """The database checks the number's uniqueness on insert; its refusal answers as the model check would."""
+    from apps.applications.models import Application
+    from apps.applications.services import intake
+
+    taken = apply_online(as_user(citizen), item)["tracking_number"]
+    monkeypatch.setattr(intake, "next_tracking_number", lambda prefix, now: taken)
+    response = as_user(citizen).post("/api/v1/applications/", {"service_item": item.code, "channel": "online",
+                                                               "delivery_method": "electronic"}, format="json")
+    assert response.status_code == 400
+    assert list(response.json()) == ["tracking_number"]
+    assert Application.objects.count() == 1
+    assert Event.objects.count() == 1

@@ -127,6 +127,42 @@ def test_editing_an_unused_item_updates_version_1_in_place():
 
 
 @pytest.mark.django_db
+def test_the_first_use_freezes_the_version_in_one_read_and_later_uses_only_read_it(django_assert_num_queries):
+    item = ServiceItemFactory()
+    with transaction.atomic(), django_assert_num_queries(2):  # the version, its freezing
+        first = use_current_version(item=item)
+    assert first.frozen_at is not None
+    assert ItemVersion.objects.get(pk=first.pk).frozen_at == first.frozen_at
+    with transaction.atomic(), django_assert_num_queries(1):
+        again = use_current_version(item=item)
+    assert (again.pk, again.frozen_at) == (first.pk, first.frozen_at)
+
+
+@pytest.mark.django_db
+def test_a_version_published_again_between_the_read_and_the_freeze_is_used_as_published():
+    """A publish that edits the unused version in place after it was read: the application gets the new content."""
+    from django.db import connection
+    from django.utils import timezone
+
+    item = ServiceItemFactory(name="旧名称")
+    version_id = ServiceItem.objects.get(pk=item.pk).current_version_id
+    edited = []
+
+    def publish_after_the_read(execute, sql, params, many, context):
+        result = execute(sql, params, many, context)
+        if not edited and sql.startswith('SELECT "catalog_itemversion"'):
+            edited.append(True)
+            ItemVersion.objects.filter(pk=version_id).update(name="新名称", published_at=timezone.now())
+        return result
+
+    with connection.execute_wrapper(publish_after_the_read), transaction.atomic():
+        version = use_current_version(item=item)
+    assert edited
+    assert version.name == "新名称" and version.frozen_at is not None
+    assert ItemVersion.objects.get(pk=version_id).frozen_at == version.frozen_at
+
+
+@pytest.mark.django_db
 def test_editing_an_item_after_an_application_used_it_publishes_version_2():
     item = ServiceItemFactory(promised_limit_days=5)
     with transaction.atomic():

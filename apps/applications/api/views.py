@@ -39,7 +39,11 @@ class ApplicationApiMixin:
         return application
 
     def detail_response(self, pk, status_code=status.HTTP_200_OK) -> Response:
-        application = self.get_application(pk)
+        return self.represent(self.get_application(pk), status_code)
+
+    def represent(self, application: Application | None, status_code=status.HTTP_200_OK) -> Response:
+        if application is None:
+            raise NotFound(_("No such application."))
         return Response(s.ApplicationDetailOutputSerializer(application, context={"request": self.request}).data,
                         status=status_code)
 
@@ -77,7 +81,8 @@ class ApplicationListCreateApi(ApplicationApiMixin, ListAPIView):
             if not permissions.can_submit(request.user, item):
                 raise PermissionDenied(_("Your window does not take in this item; a comprehensive window does."))
             application = services.submit_application(actor=request.user, item=item, now=timezone.now(), **fields)
-            return self.detail_response(application.pk, status.HTTP_201_CREATED)
+            return self.represent(selectors.submitted_application_detail(request.user, application.pk),
+                                  status.HTTP_201_CREATED)
 
         return run_idempotent(request, act)
 
