@@ -3,6 +3,7 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from apps.applications.api.serializers import EventOutputSerializer
 from apps.core.api.serializers import CodeNameSerializer
 
 from ..models import AuditCheck
@@ -133,16 +134,8 @@ class OverLimitSerializer(serializers.Serializer):
     last_visit_clerk = serializers.CharField(source="last_clerk", allow_null=True)
 
 
-class AuditEventSerializer(serializers.Serializer):
-    seq = serializers.IntegerField()
-    at = serializers.DateTimeField()
-    actor = serializers.CharField(source="actor.__str__", allow_null=True, default=None)
-    action = serializers.CharField()
-    from_status = serializers.CharField()
-    to_status = serializers.CharField()
-    payload = serializers.JSONField()
+class AuditEventSerializer(EventOutputSerializer):  # an event as the application shows it, and its link back
     prev_hash = serializers.CharField()
-    hash = serializers.CharField()
 
 
 class BrokenLinkSerializer(serializers.Serializer):

@@ -4,7 +4,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import status
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.generics import ListAPIView
@@ -54,73 +54,87 @@ def manager_scope(request) -> Scope:
     return scope
 
 
+# One table of figures for the filters asked (as JSON, CSV or XLSX): a subclass names its serializer (`answer`)
+# and what it computes (`compute(scope)`); its summary sits on the class (`stats_schema`).
 class StatsApi(APIView):
+
     permission_classes = [IsAuthenticated, IsManager]
     renderer_classes = [JSONRenderer, BrowsableAPIRenderer, CSVRenderer, XLSXRenderer]
     export_name = "statistics"
+    answer = None
 
     def export_rows(self, data):
         return data if isinstance(data, list) else [data]
 
+    def compute(self, scope):
+        raise NotImplementedError("each figures view names what it computes")
 
+    def get(self, request):
+        figures_asked = self.compute(manager_scope(request))
+        return Response(self.answer(figures_asked, many=isinstance(figures_asked, list)).data)
+
+
+def stats_schema(summary, answer):
+    return extend_schema_view(get=extend_schema(summary=summary, tags=TAG, parameters=FILTERS, responses=answer))
+
+
+@stats_schema(gettext_lazy("The district's (or a department's) figures"), s.OverviewSerializer)
 class OverviewApi(StatsApi):
     export_name = "overview"
+    answer = s.OverviewSerializer
 
-    @extend_schema(summary=gettext_lazy("The district's (or a department's) figures"), tags=TAG,
-                   parameters=FILTERS, responses=s.OverviewSerializer)
-    def get(self, request):
-        return Response(s.OverviewSerializer(figures.figures(manager_scope(request))[()]).data)
+    def compute(self, scope):
+        return figures.figures(scope)[()]
 
 
+@stats_schema(gettext_lazy("The figures per service item"), s.ItemFiguresSerializer(many=True))
 class ServiceItemFiguresApi(StatsApi):
     export_name = "service-items"
+    answer = s.ItemFiguresSerializer
 
-    @extend_schema(summary=gettext_lazy("The figures per service item"), tags=TAG, parameters=FILTERS,
-                   responses=s.ItemFiguresSerializer(many=True))
-    def get(self, request):
-        rows = figures.item_rows(manager_scope(request))
-        return Response(s.ItemFiguresSerializer(rows, many=True).data)
+    def compute(self, scope):
+        return figures.item_rows(scope)
 
 
+@stats_schema(gettext_lazy("The figures per department"), s.DepartmentFiguresSerializer(many=True))
 class DepartmentFiguresApi(StatsApi):
     export_name = "departments"
+    answer = s.DepartmentFiguresSerializer
 
-    @extend_schema(summary=gettext_lazy("The figures per department"), tags=TAG, parameters=FILTERS,
-                   responses=s.DepartmentFiguresSerializer(many=True))
-    def get(self, request):
-        rows = figures.department_rows(manager_scope(request))
-        return Response(s.DepartmentFiguresSerializer(rows, many=True).data)
+    def compute(self, scope):
+        return figures.department_rows(scope)
 
 
+@stats_schema(gettext_lazy("Where cases wait: the figures per handling department and step"),
+              s.StepFiguresSerializer(many=True))
 class StepFiguresApi(StatsApi):
     export_name = "steps"
+    answer = s.StepFiguresSerializer
 
-    @extend_schema(summary=gettext_lazy("Where cases wait: the figures per handling department and step"),
-                   tags=TAG, parameters=FILTERS, responses=s.StepFiguresSerializer(many=True))
-    def get(self, request):
-        return Response(s.StepFiguresSerializer(figures.step_figures(manager_scope(request)), many=True).data)
+    def compute(self, scope):
+        return figures.step_figures(scope)
 
 
+@stats_schema(gettext_lazy("The reform ledger (改革台账)"), s.ReformSerializer)
 class ReformApi(StatsApi):
     export_name = "reform"
+    answer = s.ReformSerializer
 
     def export_rows(self, data):
         return data["items"]
 
-    @extend_schema(summary=gettext_lazy("The reform ledger (改革台账)"), tags=TAG, parameters=FILTERS,
-                   responses=s.ReformSerializer)
-    def get(self, request):
-        scope = manager_scope(request)
-        return Response(s.ReformSerializer(reform.reform_ledger(department=scope.department, item=scope.item)).data)
+    def compute(self, scope):
+        return reform.reform_ledger(department=scope.department, item=scope.item)
 
 
+@stats_schema(gettext_lazy("Month by month: applications, decisions, on-time rate, working days"),
+              s.TrendSerializer(many=True))
 class TrendApi(StatsApi):
     export_name = "trend"
+    answer = s.TrendSerializer
 
-    @extend_schema(summary=gettext_lazy("Month by month: applications, decisions, on-time rate, working days"),
-                   tags=TAG, parameters=FILTERS, responses=s.TrendSerializer(many=True))
-    def get(self, request):
-        return Response(s.TrendSerializer(figures.trend(manager_scope(request)), many=True).data)
+    def compute(self, scope):
+        return figures.trend(scope)
 
 
 class StatsListApi(ListAPIView):

@@ -37,14 +37,17 @@ class ActionApi(APIView):
         return run_idempotent(request, run)
 
     def get_target(self, pk):
-        raise NotImplementedError
+        """The object the caller may see, or a NotFound: each action endpoint names its own lookup."""
+        raise NotImplementedError(f"{type(self).__name__} names no lookup")
 
     def check_rule(self, target, **kwargs):
         if not type(self).permission(self.request.user, target):
             raise PermissionDenied(self.refusal)
 
     def act(self, request, target, data, **kwargs):
-        raise NotImplementedError
+        """The one service call of the action: each action endpoint names its own."""
+        raise NotImplementedError(f"{type(self).__name__} names no service call")
 
     def respond(self, pk) -> Response:
-        raise NotImplementedError
+        """The answer when `act` returns none of its own: each family of endpoints names its representation."""
+        raise NotImplementedError(f"{type(self).__name__} names no answer")
