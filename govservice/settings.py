@@ -291,6 +291,9 @@ WORKDAYS_REFRESH_SECONDS = int(os.environ.get("WORKDAYS_REFRESH_SECONDS", "60"))
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "noreply@govservice.local")
+# A notification still pending this long after it was written (the broker was away, a worker died) is queued
+# again by the resend job; younger ones are probably on their way.
+NOTIFICATION_RESEND_AFTER_SECONDS = int(os.environ.get("NOTIFICATION_RESEND_AFTER_SECONDS", "120"))
 # Any class implementing apps.notifications.channels.SmsGateway.
 SMS_GATEWAY = os.environ.get("SMS_GATEWAY", "apps.notifications.channels.LoggingSmsGateway")
 

@@ -8,6 +8,7 @@ outside the request. If the broker cannot be reached, the rows stay pending and
 import logging
 from datetime import timedelta
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -62,8 +63,10 @@ def notify(*, users=(), phones=(), topic: str, subject: str, body: str, dedupe_k
         _queue(rows)
 
 
-def resend_pending(*, older_than: timedelta = timedelta(minutes=2)) -> int:
+def resend_pending(*, older_than: timedelta | None = None) -> int:
     """Queue again what is still pending after a while (the broker was down, a worker died)."""
+    if older_than is None:
+        older_than = timedelta(seconds=settings.NOTIFICATION_RESEND_AFTER_SECONDS)
     ids = list(Notification.objects.filter(status=Notification.Status.PENDING,
                                            created_at__lt=timezone.now() - older_than)
                .values_list("pk", flat=True)[:1000])

@@ -32,10 +32,13 @@ class Stack:
             "DJANGO_SECRET_KEY": secrets.token_urlsafe(50), "DATABASE_URL": f"{DATABASE_URL}_stack",
             "CELERY_BROKER_URL": REDIS, "CELERY_RESULT_BACKEND": REDIS, "REDIS_URL": REDIS,
             "DJANGO_DEBUG": "false", "LOG_FORMAT": "json", "PORT": str(self.port), "WEB_CONCURRENCY": "2",
-            "WORKER_CONCURRENCY": "1", "AUDIT_KEY": secrets.token_urlsafe(50),
+            "WORKER_CONCURRENCY": "1",
+            # One key for every run: the stack's database outlives a run, and its chains must verify in the next.
+            "AUDIT_KEY": "audit-key-of-the-test-stacks-only",
             "DJANGO_SECURE_SSL_REDIRECT": "false", "DJANGO_SECURE_COOKIES": "false", "DJANGO_SECURE_HSTS_SECONDS": "0",
             **settings,
         }
+        self.settings = lines
         env_file = tmp_path / "stack.env"
         env_file.write_text("".join(f"{key}={value}\n" for key, value in lines.items()))
         env = {key: value for key, value in os.environ.items()

@@ -84,6 +84,21 @@ def test_pending_notifications_are_sent_again_when_the_broker_was_down(citizen):
     assert Notification.objects.get(dedupe_key="manual").status == "sent"
 
 
+def test_the_resend_job_leaves_young_rows_alone_for_the_configured_time(citizen, settings):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    row = Notification.objects.create(recipient=citizen, channel="in_app", topic="accepted", subject="s", body="b",
+                                      dedupe_key="young")
+    Notification.objects.filter(pk=row.pk).update(created_at=timezone.now() - timedelta(seconds=30))
+    settings.NOTIFICATION_RESEND_AFTER_SECONDS = 120
+    assert resend_pending() == 0  # probably on its way still
+    settings.NOTIFICATION_RESEND_AFTER_SECONDS = 10
+    assert resend_pending() == 1
+    assert Notification.objects.get(pk=row.pk).status == "sent"
+
+
 def test_notifications_are_private_and_can_be_marked_read(as_user, citizen, other_citizen):
     mine = Notification.objects.create(recipient=citizen, channel="in_app", topic="t", subject="s", body="b",
                                        dedupe_key="k1")
