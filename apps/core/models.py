@@ -17,3 +17,4 @@ class IdempotencyRecord(models.Model):
         # The table keeps the name it was created with when the record lived with applications.
         db_table = "applications_idempotencyrecord"
         constraints = [models.UniqueConstraint(fields=["user", "key"], name="idempotency_key_unique_per_user")]
+        indexes = [models.Index(fields=["created_at"], name="idempotency_created_idx")]  # housekeeping

@@ -9,6 +9,7 @@ DEFAULT_SCHEDULE = {
     "补正提醒与差评整改 / reminders and rectifications": ("apps.supervision.tasks.remind_and_follow_up", 15 * 60),
     "通知重发 / resend pending notifications": ("apps.notifications.tasks.resend_pending", 5 * 60),
     "审计检查点 / audit checkpoint": ("apps.applications.tasks.seal_audit_checkpoint", 60 * 60),
+    "日常清理 / housekeeping": ("apps.core.tasks.clear_expired", 24 * 60 * 60),
 }
 
 

@@ -42,6 +42,11 @@ def broker_down(monkeypatch):
     celery_app.conf.broker_url = url
     yield port
     celery_app.conf.broker_url = previous
+    # The app keeps its connection and producer pools, made for the stopped broker: the next test needs new ones.
+    if celery_app._pool is not None:
+        celery_app._pool.force_close_all()
+        celery_app._pool = None
+    celery_app.amqp._producer_pool = None
 
 
 def test_an_accept_answers_fast_with_the_broker_down_and_its_notifications_wait(
