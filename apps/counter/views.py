@@ -1,6 +1,7 @@
 """The workbench pages: server-rendered reads through the selectors; every action is a form the page script
 sends to /api/v1, with buttons from `allowed_actions` for the person signed in."""
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models import Count, Q
 from django.http import Http404
@@ -31,7 +32,8 @@ QUEUE_SIZE = 50
 def home(request):
     """A clerk's queues at intake and delivery; an approver's or manager's inbox, alerts and rectifications."""
     user, search = request.user, request.GET.get("q", "").strip()[:40]
-    context = {"staff": user, "nav": "home", "search": search, "now": timezone.now()}
+    context = {"staff": user, "nav": "home", "search": search, "now": timezone.now(),
+               "refresh_seconds": settings.WORKBENCH_REFRESH_SECONDS}
     if user.role == Role.CLERK:
         context.update(_clerk_queues(user, search))
         parts = {"where": "counter/parts/where.html", "queues": "counter/parts/queues.html"}

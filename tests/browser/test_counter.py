@@ -273,3 +273,19 @@ def test_an_approver_acknowledges_an_overdue_alert(district, sign_in, page, chec
     act(page, f"form[data-api$='/alerts/{alert.pk}/acknowledge/'] button")
     alert.refresh_from_db()
     assert alert.acknowledged_by == district["approver"]
+
+
+def test_the_inbox_brings_in_new_work_by_itself_but_never_under_the_hand(district, sign_in, page, live_server,
+                                                                         settings):
+    settings.WORKBENCH_REFRESH_SECONDS = 2
+    first = accepted(district)
+    sign_in(district["approver"])
+    rows = page.locator("#inbox tbody tr")
+    assert rows.filter(has_text=first.tracking_number).count() == 1
+    page.focus(f"#inbox a[href$='/applications/{first.pk}/']")     # the approver is about to open one
+    second = accepted(district)
+    page.wait_for_timeout(5000)
+    assert rows.filter(has_text=second.tracking_number).count() == 0  # not pulled from under the hand
+    page.locator("h1").click()                                         # the hand leaves the list
+    rows.filter(has_text=second.tracking_number).wait_for(timeout=10000)
+    assert rows.filter(has_text=first.tracking_number).count() == 1
