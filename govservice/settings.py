@@ -206,6 +206,8 @@ SIGN_IN_LOCK_ADDRESS_FAILURES = int(os.environ.get("SIGN_IN_LOCK_ADDRESS_FAILURE
 SIGN_IN_LOCK_MINUTES = int(os.environ.get("SIGN_IN_LOCK_MINUTES", "15"))
 # The workbench's queues and inbox reload themselves this often (seconds) while nobody is typing in them.
 WORKBENCH_REFRESH_SECONDS = int(os.environ.get("WORKBENCH_REFRESH_SECONDS", "60"))
+# An applicant's case page and messages follow the case by themselves this often (seconds).
+CASE_REFRESH_SECONDS = int(os.environ.get("CASE_REFRESH_SECONDS", "30"))
 # A POST repeated with the same Idempotency-Key within this many days replays the first answer; the daily
 # housekeeping removes older records.
 IDEMPOTENCY_KEEP_DAYS = int(os.environ.get("IDEMPOTENCY_KEEP_DAYS", "7"))

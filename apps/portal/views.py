@@ -160,7 +160,7 @@ def case(request, pk):
         "correction_items": [{**item, "material": materials.get(item["material"])}
                              for item in (correction.items if correction else [])],
         "notices": available_notices(application), "rating": rating, "scores": Score.choices,
-        "submitted": request.GET.get("submitted") == "1",
+        "submitted": request.GET.get("submitted") == "1", "refresh_seconds": settings.CASE_REFRESH_SECONDS,
         "max_bytes": settings.UPLOAD_MAX_BYTES, "max_mb": settings.UPLOAD_MAX_BYTES // (1024 * 1024),
         "timeline": [(event, Status(event.to_status).label) for event in application.events.all()
                      if event.to_status and event.to_status != event.from_status],
@@ -188,5 +188,6 @@ def inbox(request):
     notes = list(my_notifications(request.user)[:100])
     for note in notes:
         note.page_link = _page_link(note)
-    return render_page(request, "portal/inbox.html", {"nav": "mine", "notes": notes},
+    return render_page(request, "portal/inbox.html",
+                       {"nav": "mine", "notes": notes, "refresh_seconds": settings.CASE_REFRESH_SECONDS},
                        parts={"inbox": "portal/parts/inbox.html"})

@@ -520,7 +520,8 @@ document.addEventListener("keydown", (event) => {
 
 // ---- regions that keep themselves current -----------------------------------------------------------------
 // `data-poll="60"` on a region with a data-fragment: reloaded every 60 s while the tab is shown, unless the hand
-// is in it (focus inside, or a form in it typed into): nobody loses what they were writing. Checked every 2 s.
+// is in it (focus inside, a form in it typed into or on its way to the API): nobody loses what they were
+// writing. Checked every 2 s.
 
 document.addEventListener("input", (event) => { event.target.form?.setAttribute("data-dirty", ""); });
 
@@ -530,7 +531,7 @@ function pollRegions() {
   for (const el of document.querySelectorAll("[data-poll][data-fragment][id]")) {
     if (!el.dataset.polledAt) { el.dataset.polledAt = now; continue; }
     if (now - Number(el.dataset.polledAt) < Number(el.dataset.poll) * 1000) continue;
-    if (el.contains(document.activeElement) || el.querySelector("form[data-dirty]")) continue;
+    if (el.contains(document.activeElement) || el.querySelector("form[data-dirty], form[data-busy]")) continue;
     el.dataset.polledAt = now;
     window.htmx.ajax("GET", el.dataset.fragment, { target: `#${el.id}`, swap: "outerHTML" })
       .then(() => syncRows(document));

@@ -4,7 +4,7 @@ follow the case to delivery, rate it; and the public pages (guides, tracking, de
 import re
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from apps.accounts.identity import uscc_check_char
 from apps.accounts.models import Role, User
@@ -14,7 +14,7 @@ from apps.catalog.services import publish_item
 from apps.evaluation.models import Rectification
 from apps.evaluation.services import answer_rectification
 from tests.browser.conftest import assert_accessible
-from tests.factories import UserFactory, make_id_number
+from tests.factories import UserFactory, hand_in_materials, make_id_number
 from tests.portal.helpers import PDF, upload_required
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -290,3 +290,16 @@ def test_a_guide_prints_on_one_a4_page(district, page, live_server):
     page.emulate_media(media="print")
     pdf = page.pdf(format="A4", print_background=True)
     assert len(re.findall(rb"/Type\s*/Page\b", pdf)) == 1
+
+
+def test_the_case_page_follows_the_case_by_itself(district, page, live_server, sign_in, settings):
+    settings.CASE_REFRESH_SECONDS = 2
+    application = services.submit_application(actor=district["citizen"], item=district["item"], channel="online",
+                                              delivery_method="electronic", now=now())
+    sign_in(district["citizen"], f"/my/applications/{application.pk}/")
+    with translation.override("zh-hans"):
+        accepted = str(Status.ACCEPTED.label)
+    assert accepted not in page.locator("#case").inner_text()
+    hand_in_materials(application, district["clerk"], now())
+    services.accept_application(application_id=application.pk, actor=district["clerk"], now=now())
+    page.locator("#case", has_text=accepted).wait_for(timeout=10000)   # no reload: the page followed
