@@ -17,6 +17,11 @@ EXTENSIONS_ALLOWED = 1
 # art. 44: the result is delivered within this many working days of the decision (送达).
 DELIVERY_WORKDAYS = 10
 
+# The applicant's remedies against a decision or a refusal, told in every notice (art. 38): administrative
+# reconsideration within 60 days of receiving it (行政复议法 art. 20), a lawsuit within 6 months (行政诉讼法 art. 46).
+RECONSIDERATION_DAYS = 60
+LAWSUIT_MONTHS = 6
+
 # 好差评: the department answers a bad rating within this many working days (整改时限; local practice 5 to 15).
 RECTIFICATION_WORKDAYS = 5
 

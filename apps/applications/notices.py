@@ -66,10 +66,14 @@ def _date(moment) -> str:
     return _day(timezone.localdate(moment))
 
 
-def _review_rights() -> str:
-    """The applicant's rights of reconsideration and litigation against a decision (art. 38)."""
-    return _("If you disagree, you may apply for administrative reconsideration within 60 days of receiving this "
-             "decision, or bring an administrative lawsuit within 6 months.")
+def _review_rights(*, notice: bool = False) -> str:
+    """The applicant's rights of reconsideration and litigation against a decision, or a refusal (art. 38)."""
+    periods = {"days": law.RECONSIDERATION_DAYS, "months": law.LAWSUIT_MONTHS}
+    if notice:
+        return _("If you disagree, you may apply for administrative reconsideration within %(days)s days of receiving "
+                 "this notice, or bring an administrative lawsuit within %(months)s months.") % periods
+    return _("If you disagree, you may apply for administrative reconsideration within %(days)s days of receiving "
+             "this decision, or bring an administrative lawsuit within %(months)s months.") % periods
 
 
 def _delivery(application: Application) -> str:
@@ -108,8 +112,7 @@ def _body(application: Application, kind: str) -> tuple[str, list[str], list[lis
             _("Your application for “%(item)s” (tracking number %(no)s) is not accepted, for these reasons:")
             % {"item": item.name, "no": application.tracking_number},
             application.decision_reason,
-            _("If you disagree, you may apply for administrative reconsideration within 60 days of receiving "
-              "this notice, or bring an administrative lawsuit within 6 months."),
+            _review_rights(notice=True),
         ], None
     if kind == "correction":
         notice = _latest_correction(application)

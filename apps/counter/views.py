@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from apps.accounts.models import Role
-from apps.applications import clock, permissions
+from apps.applications import clock, law, permissions
 from apps.applications import selectors as application_selectors
 from apps.applications.completeness import missing_materials
 from apps.applications.models import DeliveryMethod, Flag, StepStatus, SuspensionKind, VisitPurpose
@@ -24,7 +24,6 @@ from apps.workdays.calendar import workdays_between
 from .access import workbench_view
 from .words import event_words
 
-INTAKE_LIMIT_DAYS = 5       # 逾期视为受理: a decision at intake within 5 working days of receipt (art. 32)
 QUEUE_SIZE = 50
 
 
@@ -48,9 +47,9 @@ def _clerk_queues(user, search):
     intake = list(application_selectors.intake_queue(user, search=search)[:QUEUE_SIZE])
     for application in intake:
         application.waiting_days = workdays_between(application.received_on, today)
-        application.intake_left = INTAKE_LIMIT_DAYS - application.waiting_days
+        application.intake_left = law.INTAKE_WORKDAYS - application.waiting_days
     delivery = list(application_selectors.awaiting_delivery(user, search=search)[:QUEUE_SIZE])
-    return {"intake": intake, "delivery": delivery, "intake_limit": INTAKE_LIMIT_DAYS}
+    return {"intake": intake, "delivery": delivery, "intake_limit": law.INTAKE_WORKDAYS}
 
 
 def _inbox(user):
@@ -122,7 +121,7 @@ def _application_context(request, application):
                     for kind in available_notices(application)],
         "waiting_days": workdays_between(application.received_on, today)
         if application.accepted_at is None else None,
-        "intake_limit": INTAKE_LIMIT_DAYS, "suspension_kinds": SuspensionKind.choices,
+        "intake_limit": law.INTAKE_WORKDAYS, "suspension_kinds": SuspensionKind.choices,
         "delivery_methods": DeliveryMethod.choices, "visit_purposes": VisitPurpose.choices, "staff": staff,
         "fragment": reverse("counter:application", args=[application.pk]) + "?part=application",
     }
