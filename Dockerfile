@@ -1,8 +1,8 @@
 FROM python:3.11-slim
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1
 WORKDIR /app
-COPY requirements.txt .
-RUN pip install --no-cache-dir -r requirements.txt
+COPY requirements.txt requirements-s3.txt ./
+RUN pip install --no-cache-dir -r requirements.txt -r requirements-s3.txt
 COPY . .
 # A user without privileges runs everything; /data (uploads, static files) belongs to it.
 RUN useradd --create-home --uid 10001 govservice && mkdir -p /data && chown govservice /data

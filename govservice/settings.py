@@ -11,6 +11,7 @@ from pathlib import Path
 import dj_database_url
 from csp import constants as csp
 from django.utils.translation import gettext_lazy as _
+from kombu import Exchange, Queue
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("GOVSERVICE_VAR_DIR", BASE_DIR / "var"))
@@ -184,8 +185,30 @@ STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "staticfiles"
 STATIC_ROOT.mkdir(exist_ok=True)
 STATICFILES_DIRS = [BASE_DIR / "static"]
-# Uploaded materials live here and are never served directly: a view checks who may see them.
+# Uploaded materials are never served directly: a view checks who may see them and streams them. They live on
+# this machine's disk under MEDIA_ROOT (FILE_STORAGE=local), which several web servers must share (a network
+# file system mounted there), or in a private bucket of S3-compatible object storage (FILE_STORAGE=s3,
+# requirements-s3.txt), which every web server and worker reaches.
 MEDIA_ROOT = Path(os.environ.get("GOVSERVICE_MEDIA_ROOT", VAR_DIR / "media"))
+FILE_STORAGE = os.environ.get("FILE_STORAGE", "local")
+if FILE_STORAGE == "local":
+    _uploads = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+elif FILE_STORAGE == "s3":
+    if not os.environ.get("S3_BUCKET"):
+        raise RuntimeError("FILE_STORAGE=s3 needs S3_BUCKET")
+    _uploads = {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": {
+        "bucket_name": os.environ["S3_BUCKET"],
+        "endpoint_url": os.environ.get("S3_ENDPOINT_URL") or None,   # MinIO, OSS, COS, OBS; none for AWS
+        "region_name": os.environ.get("S3_REGION") or None,
+        "access_key": os.environ.get("S3_ACCESS_KEY_ID") or None,    # none: the instance's own credentials
+        "secret_key": os.environ.get("S3_SECRET_ACCESS_KEY") or None,
+        "location": os.environ.get("S3_PREFIX", ""),
+        "default_acl": "private", "querystring_auth": True, "file_overwrite": False,
+    }}
+else:
+    raise RuntimeError("FILE_STORAGE must be 'local' or 's3'")
+STORAGES = {"default": _uploads,
+            "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
 UPLOAD_MAX_BYTES = int(os.environ.get("UPLOAD_MAX_BYTES", str(20 * 1024 * 1024)))
 # A TrueType font to embed in the PDF notices; by default the standard Chinese CID font is used.
 NOTICE_FONT_FILE = os.environ.get("NOTICE_FONT_FILE", "")
@@ -286,6 +309,16 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# Three queues, so that one kind of work never waits behind another: `celery` (the supervision jobs, deadlines,
+# checkpoints, housekeeping), `notifications` (sending, retried with back-off; a slow SMS gateway stays there)
+# and `reports` (the managers' long audit checks and figures). A worker started without -Q takes all three;
+# scale out with workers of their own: `celery -A govservice worker -Q notifications`.
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+# Each queue bound by its own name, so a broker's own routing (a message sent by exchange and key) keeps them apart.
+CELERY_TASK_QUEUES = [Queue(name, Exchange("celery"), routing_key=name)
+                      for name in ("celery", "notifications", "reports")]
+CELERY_TASK_ROUTES = {"apps.notifications.tasks.*": {"queue": "notifications"},
+                      "apps.analytics.tasks.*": {"queue": "reports"}}
 
 # Supervision: a Celery worker sweeps the deadlines as soon as it starts (catching up after an outage).
 SUPERVISION_SWEEP_ON_START = env_bool("SUPERVISION_SWEEP_ON_START", True)
