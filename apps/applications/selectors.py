@@ -68,7 +68,8 @@ def visible_applications(user) -> QuerySet[Application]:
 
 # The columns a row of a list shows (ApplicationListOutputSerializer), and nothing else.
 LIST_COLUMNS = [
-    "id", "tracking_number", "applicant", "applicant_name", "applicant_id_number", "applicant_phone", "status", "flag",
+    "id", "tracking_number", "applicant", "applicant_name", "applicant_id_number", "applicant_credit_code", "agent_name",
+    "agent_id_number", "applicant_phone", "status", "flag",
     "suspended", "channel", "delivery_method", "submitted_at", "received_on", "intake_due_on", "accepted_at",
     "deemed_accepted", "due_date", "legal_due_date", "decided_at", "delivered_at",
     "service_item__code", "item_version__name", "item_version__number", "item_version__max_visits",
