@@ -76,6 +76,10 @@ class User(AbstractUser):
         return mask_id_number(self.id_number)
 
     @property
+    def masked_agent_id_number(self) -> str:
+        return mask_id_number(self.agent_id_number)
+
+    @property
     def is_enterprise(self) -> bool:
         return bool(self.credit_code)
 
