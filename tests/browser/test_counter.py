@@ -280,10 +280,11 @@ def test_an_enterprises_acting_person_is_taken_in_at_a_window(district, sign_in,
                                                               language):
     enterprise = UserFactory(username="ent", enterprise=True, name="深圳市示范餐饮管理有限公司")
     agent_id = make_id_number(88)
+    sign_in(district["clerk"])                                      # (signing in starts with no cookies)
     if language == "en":
         page.context.add_cookies([{"name": "django_language", "value": "en", "url": live_server.url}])
-    sign_in(district["clerk"])
     page.goto(f"{live_server.url}/counter/intake/?item={district['item'].code}")
+    assert page.locator("html").get_attribute("lang") == ("en" if language == "en" else "zh-hans")
     assert page.is_visible("#applicant-id") and not page.is_visible("#enterprise-code")
     page.check("#kind-enterprise")
     assert not page.is_visible("#applicant-id") and page.is_visible("#enterprise-code")

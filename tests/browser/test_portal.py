@@ -300,10 +300,11 @@ def test_an_enterprise_applies_online_in_its_own_name(district, page, check_page
                                                       language):
     item = district["item"]
     enterprise = UserFactory(username="ent", enterprise=True, name="深圳市示范餐饮管理有限公司")
+    sign_in(enterprise)                                              # (signing in starts with no cookies)
     if language == "en":
         in_english(page, live_server)
-    sign_in(enterprise, next_url=f"/apply/{item.code}/")
-    page.wait_for_url(re.compile(rf"/apply/{item.code}/$"))
+    page.goto(f"{live_server.url}/apply/{item.code}/")
+    assert page.locator("html").get_attribute("lang") == ("en" if language == "en" else "zh-hans")
     inputs = page.locator("input[type=file][data-material]")
     inputs.nth(0).set_input_files(str(files["form.pdf"]))
     inputs.nth(1).set_input_files(str(files["id.pdf"]))
