@@ -167,7 +167,7 @@ def migrate(targets):
     executor.migrate(targets)
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_applications_from_before_the_migration_are_persons_and_their_audit_chains_verify(as_user, citizen, clerk,
                                                                                           item):
     person = apply_at_window(as_user(clerk), item, citizen)
@@ -181,7 +181,7 @@ def test_applications_from_before_the_migration_are_persons_and_their_audit_chai
         migrate(AFTER)
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_migrating_back_is_refused_while_an_enterprise_has_applied(as_user, enterprise, item):
     apply_online(as_user(enterprise), item)
     try:
