@@ -36,8 +36,9 @@ def apply_online(client, item, delivery="electronic", **extra):
 
 
 def window_applicant(account) -> dict:
-    """What a clerk types in at the window for the person or enterprise holding `account`."""
-    if account.is_enterprise:
+    """What a clerk types in at the window for the person or enterprise holding `account` (or any object with
+    the same fields: a walk-in without an account)."""
+    if getattr(account, "credit_code", ""):
         return {"name": account.name, "credit_code": account.credit_code, "agent_name": account.agent_name,
                 "agent_id_number": account.agent_id_number, "phone": account.phone}
     return {"name": account.name, "id_number": account.id_number, "phone": account.phone}
