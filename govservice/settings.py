@@ -283,6 +283,7 @@ SPECTACULAR_SETTINGS = {
         "FlagEnum": "apps.applications.models.Flag",
         "AlertKindEnum": "apps.supervision.models.AlertKind",
         "SuspensionKindEnum": "apps.applications.models.SuspensionKind",
+        "ApplicantKindEnum": "apps.applications.models.ApplicantKind",
     },
 }
 

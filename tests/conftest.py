@@ -110,6 +110,11 @@ def other_citizen(db):
 
 
 @pytest.fixture
+def enterprise(db):
+    return UserFactory(username="enterprise", enterprise=True, name="深圳市示范科技有限公司")
+
+
+@pytest.fixture
 def clerk(hall, window):
     return UserFactory(username="clerk", role=Role.CLERK, hall=hall, window=window, id_number="")
 

@@ -3,7 +3,7 @@
 import factory
 from django.contrib.auth import get_user_model
 
-from apps.accounts.identity import id_number_check_char
+from apps.accounts.identity import id_number_check_char, uscc_check_char
 from apps.accounts.models import Role
 from apps.catalog.models import Department, Hall, Material, ServiceItem, StepTemplate, Window
 from apps.catalog.services import publish_item
@@ -13,6 +13,12 @@ def make_id_number(n: int) -> str:
     """A valid resident ID number (check digit computed), unique per n."""
     first17 = f"440309199001{(n % 28) + 1:02d}{n % 1000:03d}"
     return first17 + id_number_check_char(first17)
+
+
+def make_credit_code(n: int) -> str:
+    """A valid unified social credit code (check character computed), unique per n."""
+    first17 = f"91440300MA5F{n % 100000:05d}"
+    return first17 + uscc_check_char(first17)
 
 
 class DepartmentFactory(factory.django.DjangoModelFactory):
@@ -96,6 +102,13 @@ class UserFactory(factory.django.DjangoModelFactory):
     id_number = factory.Sequence(make_id_number)
     phone = factory.Sequence(lambda n: f"138{n:08d}")
     password = factory.PostGenerationMethodCall("set_password", "demo12345")
+
+    class Params:
+        # `UserFactory(enterprise=True)`: an enterprise account, its name the enterprise's, with its acting person.
+        enterprise = factory.Trait(
+            id_number="", name=factory.Sequence(lambda n: f"深圳市示范{n}科技有限公司"),
+            credit_code=factory.Sequence(make_credit_code), agent_name="李经办",
+            agent_id_number=factory.Sequence(lambda n: make_id_number(n + 500)))
 
     @factory.post_generation
     def saved(self, create, extracted, **kwargs):

@@ -268,7 +268,8 @@ def test_a_refused_transition_names_the_action_in_the_readers_language():
 
 def _notice_application(item_type: str):
     item = SimpleNamespace(name="食品经营许可", item_type=item_type, promised_limit_days=10, legal_limit_days=20)
-    return SimpleNamespace(item_version=item, applicant_name="张三", tracking_number="GS2026030500001",
+    return SimpleNamespace(item_version=item, applicant_name="张三", is_enterprise=False,
+                           masked_id_number="110105********002X", tracking_number="GS2026030500001",
                            verification_code="AB12CD", decision_reason="材料不符合法定条件。",
                            accepted_at=None, due_date=date(2026, 3, 19), received_on=date(2026, 3, 5),
                            deemed_accepted=True)
@@ -293,7 +294,8 @@ def test_a_denial_is_called_what_the_item_type_calls_it(item_type, title, decisi
     with translation.override(notices.NOTICE_LANGUAGE):
         written_title, lines, _rows = notices._body(_notice_application(item_type), "denial")
     assert written_title == title
-    assert decision in lines[1]
+    assert "110105********002X" in lines[0] and lines[1] == "张三："  # the applicant, then the salutation
+    assert decision in lines[2]
 
 
 def test_a_refusal_message_ends_with_the_reason_as_its_own_clause():

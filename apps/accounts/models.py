@@ -36,6 +36,10 @@ class User(AbstractUser):
                                    help_text=_("Enterprise accounts: the code of the enterprise; `name` is its name."))
     agent_name = models.CharField(_("acting person"), max_length=100, blank=True,
                                   help_text=_("Enterprise accounts: the person who acts for the enterprise (经办人)."))
+    agent_id_number = models.CharField(_("acting person's ID number"), max_length=18, blank=True,
+                                       validators=[validate_id_number],
+                                       help_text=_("Enterprise accounts: asked at registration; accounts opened "
+                                                   "before it was asked may have none."))
     department = models.ForeignKey("catalog.Department", verbose_name=_("department"), null=True, blank=True,
                                    on_delete=models.PROTECT, related_name="staff",
                                    help_text=_("Approvers and managers: the department they work for. "
@@ -70,6 +74,10 @@ class User(AbstractUser):
     @property
     def masked_id_number(self) -> str:
         return mask_id_number(self.id_number)
+
+    @property
+    def masked_agent_id_number(self) -> str:
+        return mask_id_number(self.agent_id_number)
 
     @property
     def is_enterprise(self) -> bool:

@@ -52,10 +52,11 @@ def _id_number_registered(id_number: str) -> bool:
 
 
 def register_enterprise(*, username: str, password: str, name: str, credit_code: str, agent_name: str,
-                        phone: str) -> User:
-    """法人注册: an enterprise account with a checked unified social credit code and the person acting for it."""
+                        agent_id_number: str, phone: str) -> User:
+    """法人注册: an enterprise account with a checked unified social credit code and the person acting for it
+    (经办人), whose name and resident ID number its applications carry."""
     user = User(username=username, name=name, credit_code=credit_code.strip().upper(), agent_name=agent_name,
-                phone=phone, role=Role.CITIZEN)
+                agent_id_number=agent_id_number.strip().upper(), phone=phone, role=Role.CITIZEN)
     errors = {}
     try:
         validate_password(password, user)

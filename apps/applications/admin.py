@@ -31,15 +31,16 @@ class EventInline(ReadOnlyInline):
 
 @admin.register(Application)
 class ApplicationAdmin(admin.ModelAdmin):
-    list_display = ("tracking_number", "service_item", "applicant_name", "status", "flag", "suspended",
-                    "submitted_at", "due")
+    list_display = ("tracking_number", "service_item", "applicant_name", "applicant_credit_code", "status", "flag",
+                    "suspended", "submitted_at", "due")
     list_filter = ("status", "flag", "channel", "department", "hall")
-    search_fields = ("tracking_number", "applicant_name", "service_item__code", "service_item__name")
+    search_fields = ("tracking_number", "applicant_name", "=applicant_credit_code", "service_item__code",
+                     "service_item__name")
     list_select_related = ("service_item",)
     date_hierarchy = "submitted_at"
     inlines = [StepInline, VisitInline, CorrectionNoticeInline, EventInline]
-    exclude = ("applicant_id_number", "verification_code", "form_data")
-    readonly_fields = ("masked_id",)
+    exclude = ("applicant_id_number", "agent_id_number", "verification_code", "form_data")
+    readonly_fields = ("masked_id", "masked_agent_id")
 
     @admin.display(description=_("promised due date"), ordering="due_date")
     def due(self, obj):
@@ -52,6 +53,10 @@ class ApplicationAdmin(admin.ModelAdmin):
     @admin.display(description=_("ID number"))
     def masked_id(self, obj):
         return obj.masked_id_number
+
+    @admin.display(description=_("acting person's ID number"))
+    def masked_agent_id(self, obj):
+        return obj.masked_agent_id_number
 
     def has_add_permission(self, request):
         return False

@@ -11,7 +11,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from apps.accounts.identity import mask_id_number, validate_id_number
+from apps.accounts.identity import mask_id_number, validate_id_number, validate_uscc
 from apps.catalog.models import Department, Hall, HandlerRole, ItemVersion, ServiceItem, VersionMaterial, Window
 
 
@@ -45,14 +45,30 @@ class DeliveryMethod(models.TextChoices):
     ELECTRONIC = "electronic", _("Electronic")
 
 
+class ApplicantKind(models.TextChoices):
+    PERSON = "person", _("Person")
+    ENTERPRISE = "enterprise", _("Enterprise or organisation")
+
+
 class Application(models.Model):
+    """办件. Its applicant is a person (自然人: name and resident ID number) or an enterprise or organisation
+    (法人: its name and unified social credit code) with the person acting for it (经办人)."""
+
     tracking_number = models.CharField(_("tracking number"), max_length=40, unique=True)
     verification_code = models.CharField(_("verification code"), max_length=12)
     applicant = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("applicant account"), null=True,
                                   blank=True, on_delete=models.PROTECT, related_name="applications")
     applicant_name = models.CharField(_("applicant name"), max_length=100)
-    applicant_id_number = models.CharField(_("applicant ID number"), max_length=18,
-                                           validators=[validate_id_number])
+    applicant_id_number = models.CharField(_("applicant ID number"), max_length=18, blank=True,
+                                           validators=[validate_id_number],
+                                           help_text=_("A person's resident ID number; empty for an enterprise."))
+    applicant_credit_code = models.CharField(_("applicant's unified social credit code"), max_length=18, blank=True,
+                                             validators=[validate_uscc],
+                                             help_text=_("An enterprise's code; `applicant_name` is its name."))
+    agent_name = models.CharField(_("acting person"), max_length=100, blank=True,
+                                  help_text=_("Enterprises: the person who acts for it (经办人)."))
+    agent_id_number = models.CharField(_("acting person's ID number"), max_length=18, blank=True,
+                                       validators=[validate_id_number])
     applicant_phone = models.CharField(_("applicant phone"), max_length=20)
     item_version = models.ForeignKey(ItemVersion, verbose_name=_("service item version"), on_delete=models.PROTECT,
                                      related_name="applications")
@@ -135,14 +151,31 @@ class Application(models.Model):
                 name="refusal_has_reason"),
             models.CheckConstraint(condition=Q(suspended=False) | Q(status="accepted"),
                                    name="only_accepted_can_be_suspended"),
+            # A person with an ID number and no agent, or an enterprise with a code and the person acting for it.
+            models.CheckConstraint(
+                condition=Q(~Q(applicant_id_number=""), applicant_credit_code="", agent_name="", agent_id_number="")
+                | Q(~Q(applicant_credit_code=""), ~Q(agent_name=""), applicant_id_number=""),
+                name="applicant_is_a_person_or_an_enterprise"),
         ]
 
     def __str__(self):
         return self.tracking_number
 
     @property
+    def applicant_kind(self) -> str:
+        return ApplicantKind.ENTERPRISE if self.applicant_credit_code else ApplicantKind.PERSON
+
+    @property
+    def is_enterprise(self) -> bool:
+        return bool(self.applicant_credit_code)
+
+    @property
     def masked_id_number(self) -> str:
         return mask_id_number(self.applicant_id_number)
+
+    @property
+    def masked_agent_id_number(self) -> str:
+        return mask_id_number(self.agent_id_number)
 
 
 class TrackingCounter(models.Model):

@@ -85,7 +85,28 @@ def _delivery(application: Application) -> str:
     return line
 
 
+def _applicant_line(application: Application) -> str:
+    """Whom the notice is for: a person by their masked ID number; an enterprise by its (public) credit code and the
+    person acting for it (经办人), whose ID number is masked."""
+    if application.is_enterprise:
+        return _("Applicant: %(name)s (unified social credit code %(code)s); acting person: %(agent)s%(agent_id)s") % {
+            "name": application.applicant_name, "code": application.applicant_credit_code,
+            "agent": application.agent_name,
+            "agent_id": _(" (ID number %(id)s)") % {"id": application.masked_agent_id_number}
+            if application.agent_id_number else ""}
+    return _("Applicant: %(name)s (ID number %(id)s)") % {"name": application.applicant_name,
+                                                         "id": application.masked_id_number}
+
+
 def _body(application: Application, kind: str) -> tuple[str, list[str], list[list[str]] | None]:
+    """The notice's title, its lines (the applicant named above the salutation) and its table, if any."""
+    title, lines, rows = _text(application, kind)
+    salutation = lines.index(_("%(who)s:") % {"who": application.applicant_name})
+    lines.insert(salutation, _applicant_line(application))
+    return title, lines, rows
+
+
+def _text(application: Application, kind: str) -> tuple[str, list[str], list[list[str]] | None]:
     item = application.item_version
     who = application.applicant_name
     if kind == "acceptance":

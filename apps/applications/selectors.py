@@ -68,9 +68,10 @@ def visible_applications(user) -> QuerySet[Application]:
 
 # The columns a row of a list shows (ApplicationListOutputSerializer), and nothing else.
 LIST_COLUMNS = [
-    "id", "tracking_number", "applicant", "applicant_name", "applicant_id_number", "applicant_phone", "status", "flag",
-    "suspended", "channel", "delivery_method", "submitted_at", "received_on", "intake_due_on", "accepted_at",
-    "deemed_accepted", "due_date", "legal_due_date", "decided_at", "delivered_at",
+    "id", "tracking_number", "applicant", "applicant_name", "applicant_id_number", "applicant_credit_code",
+    "agent_name", "agent_id_number", "applicant_phone", "status", "flag", "suspended", "channel", "delivery_method",
+    "submitted_at", "received_on", "intake_due_on", "accepted_at", "deemed_accepted", "due_date", "legal_due_date",
+    "decided_at", "delivered_at",
     "service_item__code", "item_version__name", "item_version__number", "item_version__max_visits",
     "item_version__promised_limit_days", "item_version__legal_limit_days",
     "department__code", "department__name", "hall__code", "hall__name",
@@ -104,10 +105,15 @@ class ApplicationFilter(filters.FilterSet):
     flag = filters.ChoiceFilter(choices=Flag.choices)
     department = filters.CharFilter(field_name="department__code", help_text=_("Department code."))
     tracking_number = filters.CharFilter(lookup_expr="icontains", help_text=_("Part of a tracking number."))
+    credit_code = filters.CharFilter(method="filter_credit_code",
+                                     help_text=_("An enterprise applicant's whole unified social credit code."))
 
     class Meta:
         model = Application
-        fields = ["status", "service_item", "flag", "department", "tracking_number"]
+        fields = ["status", "service_item", "flag", "department", "tracking_number", "credit_code"]
+
+    def filter_credit_code(self, queryset, name, value):
+        return queryset.filter(applicant_credit_code=value.strip().upper())
 
 
 def _detail_prefetches(*, nothing_yet: bool = False) -> list:
@@ -229,6 +235,15 @@ def awaiting_deemed_acceptance(today) -> QuerySet[Application]:
     return Application.objects.filter(status=Status.SUBMITTED, intake_due_on__lt=today).order_by("pk")
 
 
+def _searched(qs: QuerySet[Application], search: str) -> QuerySet[Application]:
+    """A counter queue's search: part of a tracking number or the applicant's name, or an enterprise's whole
+    credit code."""
+    if not search:
+        return qs
+    return qs.filter(Q(tracking_number__icontains=search) | Q(applicant_name__icontains=search)
+                     | Q(applicant_credit_code=search.upper()))
+
+
 def intake_queue(user, *, search: str = "") -> QuerySet[Application]:
     """收件待办: applications waiting for a decision at intake (online submissions, corrections returned) and
     those waiting for the applicant's corrections, the longest-waiting first."""
@@ -236,9 +251,7 @@ def intake_queue(user, *, search: str = "") -> QuerySet[Application]:
           .filter(status__in=[Status.SUBMITTED, Status.CORRECTION_REQUESTED])
           .select_related("item_version", "hall")
           .order_by("received_on", "id"))
-    if search:
-        qs = qs.filter(Q(tracking_number__icontains=search) | Q(applicant_name__icontains=search))
-    return qs
+    return _searched(qs, search)
 
 
 def awaiting_delivery(user, *, search: str = "") -> QuerySet[Application]:
@@ -247,6 +260,4 @@ def awaiting_delivery(user, *, search: str = "") -> QuerySet[Application]:
           .filter(status__in=[Status.APPROVED, Status.DENIED])
           .select_related("item_version", "hall")
           .order_by("decided_at", "id"))
-    if search:
-        qs = qs.filter(Q(tracking_number__icontains=search) | Q(applicant_name__icontains=search))
-    return qs
+    return _searched(qs, search)

@@ -232,9 +232,13 @@ ITEMS = [
 # username, role, name, department code, hall code, window number
 USERS = [
     ("citizen", "citizen", "张明", None, None, None),
+    ("enterprise", "citizen", "深圳市示范餐饮管理有限公司", None, None, None),
     ("clerk", "clerk", "李窗", None, "QZX", "01"),
     ("approver", "approver", "王审", "SAMR", None, None),
     ("manager", "manager", "陈管", None, None, None),
     ("admin", "admin", "系统管理员", None, None, None),
 ]
+# Enterprise accounts (法人): username -> (unified social credit code without its check character, acting person,
+# the acting person's resident ID number without its check digit).
+ENTERPRISES = {"enterprise": ("91440300MA5F12345", "刘经办", "44030919850612345")}
 DEMO_PASSWORD = "demo12345"  # noqa: S105  demo accounts only, printed by `make run`

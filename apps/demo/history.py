@@ -17,7 +17,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.utils import timezone
 
-from apps.accounts.identity import id_number_check_char
+from apps.accounts.identity import id_number_check_char, uscc_check_char
 from apps.accounts.models import Role
 from apps.applications import clock, law
 from apps.applications.audit import record_event
@@ -39,10 +39,14 @@ from apps.catalog.models import Hall, ServiceItem
 from apps.evaluation.models import Rating, Rectification
 from apps.workdays.calendar import add_workdays, is_workday
 
+from .data import ENTERPRISES
+
 User = get_user_model()
 SEED = 20251001
 DAYS = 182
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗"
+TRADES = ["示范餐饮", "鹏城药房", "南山食品", "福田文化传媒", "前海科技", "宝安建筑", "龙华物流", "罗湖商贸"]
+ENTERPRISE_COUNT = 8
 GIVEN = ["伟", "芳", "娜", "敏", "静", "磊", "洋", "艳", "勇", "军", "杰", "娟", "涛", "明", "超", "秀英", "桂英",
          "建华"]
 
@@ -66,7 +70,7 @@ def _moment(rng: random.Random, day: date) -> datetime:
 
 
 def _people(rng: random.Random, count: int) -> list:
-    """History applicants and clerks at every hall (accounts that cannot sign in)."""
+    """History applicants, persons and enterprises, and clerks at every hall (accounts that cannot sign in)."""
     unusable = make_password(None)
     citizens = []
     for n in range(count):
@@ -80,8 +84,17 @@ def _people(rng: random.Random, count: int) -> list:
             clerks.append(User(username=f"history-clerk-{hall.code.lower()}-{window.number}", role=Role.CLERK,
                                password=unusable, name=rng.choice(SURNAMES) + rng.choice(GIVEN), hall=hall,
                                window=window))
-    User.objects.bulk_create(citizens + clerks)
-    return citizens, clerks
+    enterprises = []
+    for n in range(ENTERPRISE_COUNT):
+        code17, agent_id17 = f"91440306MA5G{n:05d}", f"4403061980{(n % 12) + 1:02d}{(n % 28) + 1:02d}{n + 500:03d}"
+        enterprises.append(User(username=f"history-enterprise-{n:02d}", role=Role.CITIZEN, password=unusable,
+                                name=f"深圳市{rng.choice(TRADES)}有限公司", phone=f"137{n:08d}",
+                                credit_code=code17 + uscc_check_char(code17),
+                                agent_name=rng.choice(SURNAMES) + rng.choice(GIVEN),
+                                agent_id_number=agent_id17 + id_number_check_char(agent_id17)))
+    User.objects.bulk_create(citizens + enterprises + clerks)
+    # The demo's enterprise account has a past too.
+    return citizens + enterprises + list(User.objects.filter(username__in=ENTERPRISES)), clerks
 
 
 class _Generator:
@@ -90,7 +103,7 @@ class _Generator:
         self.today = clock.local_date(now)
         self.items = list(ServiceItem.objects.filter(active=True, current_version__isnull=False)
                           .select_related("current_version").prefetch_related("current_version__steps"))
-        self.citizens, self.clerks = _people(self.rng, 60)
+        self.applicants, self.clerks = _people(self.rng, 60)
         self.approver = User.objects.filter(role=Role.APPROVER).first()
         self.manager = User.objects.filter(role=Role.MANAGER, department__isnull=True).first()
         self.counters = {(c.prefix, c.day): c for c in TrackingCounter.objects.all()}
@@ -115,17 +128,19 @@ class _Generator:
         while not is_workday(day):
             day -= timedelta(days=1)
         submitted_at = _moment(rng, day)
-        citizen = rng.choice(self.citizens)
+        applicant = rng.choice(self.applicants)
         # Items that need no visit are mostly done online; delivery by post or e-licence spares the second trip.
         at_window = not version.online or rng.random() < (0.05 if version.max_visits == 0 else 0.45)
         clerk = rng.choice(self.clerks)
         received_on = clock.receipt_date(submitted_at)
         app = Application(
-            applicant=citizen, applicant_name=citizen.name, applicant_id_number=citizen.id_number,
-            applicant_phone=citizen.phone, item_version=version, service_item=item, department_id=item.department_id,
+            applicant=applicant, applicant_name=applicant.name, applicant_id_number=applicant.id_number,
+            applicant_credit_code=applicant.credit_code, agent_name=applicant.agent_name,
+            agent_id_number=applicant.agent_id_number, applicant_phone=applicant.phone, item_version=version,
+            service_item=item, department_id=item.department_id,
             channel="window" if at_window else "online", hall=clerk.hall, window=clerk.window,
             delivery_method=rng.choices(["window", "electronic", "mail"], weights=[12, 60, 28])[0],
-            created_by=clerk if at_window else citizen,
+            created_by=clerk if at_window else applicant,
             tracking_number=self._tracking(clerk.hall.code if at_window else "WEB", day),
             verification_code="".join(rng.choice(VERIFICATION_ALPHABET) for _ in range(8)),
             submitted_at=submitted_at, received_on=received_on, intake_due_on=clock.intake_due(received_on),

@@ -6,7 +6,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
-from apps.accounts.identity import id_number_check_char
+from apps.accounts.identity import id_number_check_char, uscc_check_char
 from apps.accounts.models import Role
 from apps.applications.models import Application
 from apps.applications.services import (
@@ -81,7 +81,12 @@ def _load_users(departments, windows) -> list[str]:
                     window=windows.get((hall, window)) if hall else None,
                     hall=Hall.objects.get(code=hall) if hall else None,
                     is_staff=role == Role.ADMIN, is_superuser=role == Role.ADMIN)
-        if role == Role.CITIZEN:
+        if username in data.ENTERPRISES:
+            code17, agent, agent_id17 = data.ENTERPRISES[username]
+            user.credit_code, user.agent_name = code17 + uscc_check_char(code17), agent
+            user.agent_id_number = agent_id17 + id_number_check_char(agent_id17)
+            user.phone = "13800138001"
+        elif role == Role.CITIZEN:
             user.id_number = CITIZEN_ID_17 + id_number_check_char(CITIZEN_ID_17)
             user.phone = "13800138000"
         user.set_password(data.DEMO_PASSWORD)
@@ -113,8 +118,10 @@ def _demo_applications(now, history: int) -> int:
     approver = User.objects.get(username="approver")
     items = {item.code: item for item in ServiceItem.objects.filter(code__in=DEMO_ITEMS)}
 
-    def submit(code, when, **extra):
-        return submit_application(actor=citizen, item=items[code], channel="online", delivery_method="electronic",
+    enterprise = User.objects.get(username="enterprise")
+
+    def submit(code, when, actor=citizen, **extra):
+        return submit_application(actor=actor, item=items[code], channel="online", delivery_method="electronic",
                                   now=when, **extra)
 
     def hand_in(application, when):
@@ -147,4 +154,14 @@ def _demo_applications(now, history: int) -> int:
         approve_step(application_id=done.pk, step_id=step.pk, actor=approver, comment="同意",
                      now=now - timedelta(days=6))
     deliver_application(application_id=done.pk, clerk=clerk, method="electronic", now=now - timedelta(days=5))
+    # The enterprise: online in its own name, accepted the day before yesterday; and at the window this morning,
+    # its acting person in front of the clerk (the enterprise's account sees both).
+    online = submit("000104002000", now - timedelta(days=2), actor=enterprise)
+    hand_in(online, now - timedelta(days=2))
+    accept_application(application_id=online.pk, actor=clerk, now=now - timedelta(days=2))
+    submit_application(actor=clerk, item=items["000148001000"], channel="window", delivery_method="window",
+                       now=now - timedelta(hours=1), applicant={
+                           "name": enterprise.name, "credit_code": enterprise.credit_code,
+                           "agent_name": enterprise.agent_name, "agent_id_number": enterprise.agent_id_number,
+                           "phone": enterprise.phone})
     return Application.objects.count()

@@ -13,21 +13,22 @@ def public_decisions(*, search: str = "") -> QuerySet[Application]:
     approved = Event.objects.filter(application=OuterRef("pk"), to_status=Status.APPROVED)
     qs = (Application.objects.filter(status__in=[Status.APPROVED, Status.DELIVERED], decided_at__isnull=False)
           .filter(Exists(approved))
-          .select_related("item_version", "department", "applicant")
-          .only("tracking_number", "applicant_name", "decided_at", "item_version__name", "department__name",
-                "applicant__credit_code")
+          .select_related("item_version", "department")
+          .only("tracking_number", "applicant_name", "applicant_credit_code", "decided_at", "item_version__name",
+                "department__name")
           .order_by("-decided_at", "-pk"))
     search = search.strip()
     if search:
         qs = qs.filter(Q(item_version__name__icontains=search) | Q(department__name__icontains=search)
                        | Q(tracking_number__icontains=search)
-                       | Q(applicant__credit_code__gt="", applicant_name__icontains=search))
+                       | Q(applicant_credit_code__gt="", applicant_name__icontains=search)
+                       | Q(applicant_credit_code=search.upper()))
     return qs
 
 
 def public_applicant_name(application: Application) -> str:
     """An enterprise is named; a person never is (surname kept, the rest masked)."""
-    if application.applicant is not None and application.applicant.credit_code:
+    if application.is_enterprise:
         return application.applicant_name
     name = application.applicant_name
     return name[:1] + "*" * max(len(name) - 1, 1)

@@ -10,7 +10,8 @@
 //
 // Field names may be paths: `applicant.name`, `items[0].material`, `tags[]`. `data-type="int"` sends a number,
 // `data-type="bool"` a checkbox's true/false, `data-optional` leaves an empty value out. A row container
-// `[data-row]` with a `[data-row-toggle]` checkbox sends its other fields only while the box is ticked.
+// `[data-row]` with a `[data-row-toggle]` checkbox sends its other fields only while the box is ticked; a panel
+// `[data-when="kind=enterprise"]` is shown, and its fields sent, only while the radio button `kind` has that value.
 //
 // One Idempotency-Key per rendered form, kept until the API answers 2xx: a retry after a lost answer, or a
 // second click, can never act twice. A 400's messages go beside their fields and into a focused summary at
@@ -103,6 +104,16 @@ function syncRows(root) {
   }
 }
 
+function syncPanels(root) {
+  for (const panel of root.querySelectorAll("[data-when]")) {
+    const [name, value] = panel.dataset.when.split("=");
+    const chosen = [...panel.closest("form").elements].find((el) => el.name === name && el.checked);
+    const on = chosen?.value === value;
+    panel.hidden = !on;
+    for (const el of panel.querySelectorAll("input, select, textarea")) el.disabled = !on;
+  }
+}
+
 // ---- showing what happened -------------------------------------------------------------------------------
 
 function clearErrors(form) {
@@ -146,7 +157,7 @@ function fieldFor(form, path) {
   // The field itself, or the nearest enclosing one (`items[1].problem` -> `items[1]` -> `items`); a list
   // without an input of its own names its holder with data-error-for.
   for (let probe = path; probe; probe = probe.replace(/(\.[^.[\]]+|\[\d+\])$/, "")) {
-    const el = [...form.elements].find((e) => e.name === probe || e.name === `${probe}[]`)
+    const el = [...form.elements].find((e) => !e.disabled && (e.name === probe || e.name === `${probe}[]`))
       || form.querySelector(`[data-error-for="${CSS.escape(probe)}"]`);
     if (el) return el;
     if (!/[.[]/.test(probe)) break;
@@ -232,6 +243,7 @@ async function refreshRegions(selectors) {
   await Promise.all(targets.map((el) => window.htmx.ajax("GET", el.dataset.fragment,
     { target: `#${el.id}`, swap: "outerHTML" })));
   syncRows(document);
+syncPanels(document);
 }
 
 function fillTemplate(template, data) {
@@ -435,6 +447,7 @@ document.addEventListener("change", (event) => {
   const el = event.target;
   if (el.matches("[data-autosubmit]")) el.form.submit();
   if (el.matches("[data-row-toggle]")) syncRows(el.closest("[data-row]").parentElement);
+  if (el.matches("input[type=radio]") && el.form?.querySelector("[data-when]")) syncPanels(el.form);
 });
 
 document.addEventListener("click", (event) => {
@@ -541,4 +554,5 @@ setInterval(pollRegions, 2000);
 
 document.addEventListener("htmx:afterSettle", () => { baseTitle = document.title.replace(strings().errorPrefix || "\u0000", ""); });
 syncRows(document);
+syncPanels(document);
 document.querySelector("[data-autofocus]")?.focus();

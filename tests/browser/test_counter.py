@@ -10,7 +10,7 @@ from apps.applications import services
 from apps.applications.models import Application, Event, Status, StepStatus, Visit
 from apps.supervision.models import Alert
 from apps.supervision.services import run_supervision
-from tests.factories import hand_in_materials, make_id_number
+from tests.factories import UserFactory, hand_in_materials, make_id_number
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -289,3 +289,45 @@ def test_the_inbox_brings_in_new_work_by_itself_but_never_under_the_hand(distric
     page.locator("h1").click()                                         # the hand leaves the list
     rows.filter(has_text=second.tracking_number).wait_for(timeout=10000)
     assert rows.filter(has_text=first.tracking_number).count() == 1
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+def test_an_enterprises_acting_person_is_taken_in_at_a_window(district, sign_in, page, check_page, live_server,
+                                                              language):
+    enterprise = UserFactory(username="ent", enterprise=True, name="深圳市示范餐饮管理有限公司")
+    agent_id = make_id_number(88)
+    sign_in(district["clerk"])                                      # (signing in starts with no cookies)
+    if language == "en":
+        page.context.add_cookies([{"name": "django_language", "value": "en", "url": live_server.url}])
+    page.goto(f"{live_server.url}/counter/intake/?item={district['item'].code}")
+    assert page.locator("html").get_attribute("lang") == ("en" if language == "en" else "zh-hans")
+    assert page.is_visible("#applicant-id") and not page.is_visible("#enterprise-code")
+    page.check("#kind-enterprise")
+    assert not page.is_visible("#applicant-id") and page.is_visible("#enterprise-code")
+    page.fill("#enterprise-name", enterprise.name)
+    code = enterprise.credit_code
+    page.fill("#enterprise-code", code[:17] + ("1" if code[17] == "0" else "0"))
+    assert page.locator("#enterprise-code-check.invalid-note").count() == 1
+    page.fill("#enterprise-code", f"{code[:6]} {code[6:]}".lower())
+    assert page.locator("#enterprise-code-check.valid-note").count() == 1
+    page.fill("#agent-name", "王代办")
+    page.fill("#applicant-phone", "0755-8333 4444")
+    page.click("#intake-form button[type=submit]")                 # the acting person's ID number is missing
+    page.locator(".error-summary").wait_for()
+    assert page.get_attribute("#agent-id", "aria-invalid") == "true"
+    check_page(f"enterprise-intake-errors-{language}")
+    page.fill("#agent-id", agent_id)
+    assert page.locator("#agent-id-check.valid-note").count() == 1
+    check_page(f"enterprise-intake-{language}")
+    with page.expect_navigation():
+        page.click("#intake-form button[type=submit]")
+    application = Application.objects.get()
+    assert (application.applicant, application.applicant_credit_code, application.agent_id_number,
+            application.applicant_id_number) == (enterprise, code, agent_id, "")
+    facts = page.locator("#applicant").inner_text() + page.locator("#agent").inner_text()
+    assert code in facts and "王代办" in facts and application.masked_agent_id_number in facts
+    assert agent_id not in page.content()
+    check_page(f"enterprise-application-{language}")
+    page.set_viewport_size({"width": 390, "height": 844})
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    check_page(f"enterprise-application-phone-{language}")

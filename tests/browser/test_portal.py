@@ -15,6 +15,7 @@ from apps.evaluation.models import Rectification
 from apps.evaluation.services import answer_rectification
 from tests.browser.conftest import assert_accessible
 from tests.factories import UserFactory, hand_in_materials, make_id_number
+from tests.helpers import window_applicant
 from tests.portal.helpers import PDF, upload_required
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -188,6 +189,11 @@ def test_an_enterprise_registers_with_its_credit_code(district, page, check_page
     page.fill("#r-code", code.lower())
     assert page.locator("#r-code-check.valid-note").count() == 1
     page.fill("#r-agent", "李经办")
+    agent_id = make_id_number(66)
+    page.fill("#r-agent-id", agent_id[:17] + ("1" if agent_id[17] == "0" else "0"))
+    assert page.locator("#r-agent-id-check.invalid-note").count() == 1
+    page.fill("#r-agent-id", agent_id)
+    assert page.locator("#r-agent-id-check.valid-note").count() == 1
     page.fill("#r-phone", "13700001111")
     page.fill("#r-username", "szcs")
     page.fill("#r-password", "Portal-2026-pass")
@@ -195,7 +201,8 @@ def test_an_enterprise_registers_with_its_credit_code(district, page, check_page
     with page.expect_navigation():
         page.click("main button[type=submit]")
     enterprise = User.objects.get(username="szcs")
-    assert (enterprise.credit_code, enterprise.agent_name, enterprise.role) == (code, "李经办", Role.CITIZEN)
+    assert (enterprise.credit_code, enterprise.agent_name, enterprise.agent_id_number, enterprise.role) == \
+        (code, "李经办", agent_id, Role.CITIZEN)
 
 
 def test_public_tracking_answers_one_message_for_any_mismatch_and_shows_nothing_personal(
@@ -224,16 +231,12 @@ def test_public_tracking_answers_one_message_for_any_mismatch_and_shows_nothing_
 
 
 def test_public_decisions_mask_a_persons_name_and_show_an_enterprises(district, page, check_page, live_server):
-    enterprise = UserFactory(username="ent", id_number="", name="深圳市示范科技有限公司",
-                             credit_code="91440300MA5F00001" + uscc_check_char("91440300MA5F00001"))
+    enterprise = UserFactory(username="ent", enterprise=True, name="深圳市示范科技有限公司")
     decided = []
     for applicant in (district["citizen"], enterprise):
         application = services.submit_application(actor=district["clerk"], item=district["item"], channel="window",
                                                   delivery_method="window", now=now(),
-                                                  applicant={"name": applicant.name,
-                                                             "id_number": district["citizen"].id_number,
-                                                             "phone": "13800001111"})
-        Application.objects.filter(pk=application.pk).update(applicant=applicant, applicant_name=applicant.name)
+                                                  applicant=window_applicant(applicant))
         upload_required(application, district["clerk"])
         services.accept_application(application_id=application.pk, actor=district["clerk"], now=now())
         for step in application.steps.order_by("order"):
@@ -243,7 +246,7 @@ def test_public_decisions_mask_a_persons_name_and_show_an_enterprises(district, 
     page.goto(f"{live_server.url}/decisions/")
     table = page.locator("table").inner_text()
     assert "张*" in table and "张明" not in table
-    assert "深圳市示范科技有限公司" in table
+    assert "深圳市示范科技有限公司" in table and enterprise.credit_code in table
     check_page("decisions")
 
 
@@ -303,3 +306,36 @@ def test_the_case_page_follows_the_case_by_itself(district, page, live_server, s
     hand_in_materials(application, district["clerk"], now())
     services.accept_application(application_id=application.pk, actor=district["clerk"], now=now())
     page.locator("#case", has_text=accepted).wait_for(timeout=10000)   # no reload: the page followed
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+def test_an_enterprise_applies_online_in_its_own_name(district, page, check_page, live_server, files, sign_in,
+                                                      language):
+    item = district["item"]
+    enterprise = UserFactory(username="ent", enterprise=True, name="深圳市示范餐饮管理有限公司")
+    sign_in(enterprise)                                              # (signing in starts with no cookies)
+    if language == "en":
+        in_english(page, live_server)
+    page.goto(f"{live_server.url}/apply/{item.code}/")
+    assert page.locator("html").get_attribute("lang") == ("en" if language == "en" else "zh-hans")
+    inputs = page.locator("input[type=file][data-material]")
+    inputs.nth(0).set_input_files(str(files["form.pdf"]))
+    inputs.nth(1).set_input_files(str(files["id.pdf"]))
+    page.check("#dm-electronic")
+    page.click("[data-review]")
+    page.locator("[data-review-step]").wait_for()
+    review = page.locator("[data-review-step]").inner_text()
+    assert enterprise.name in review and enterprise.credit_code in review
+    assert "李经办" in review and enterprise.masked_agent_id_number in review
+    check_page(f"enterprise-apply-review-{language}")
+    with page.expect_navigation():
+        page.click("[data-review-step] button[type=submit]")
+    application = Application.objects.get()
+    assert (application.applicant, application.applicant_credit_code, application.agent_name) == \
+        (enterprise, enterprise.credit_code, "李经办")
+    check_page(f"enterprise-submitted-{language}")
+    page.goto(f"{live_server.url}/my/applications/")
+    assert application.tracking_number in page.locator("main").inner_text()
+    page.set_viewport_size(PHONE)
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    check_page(f"enterprise-mine-phone-{language}")

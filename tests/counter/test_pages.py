@@ -13,6 +13,8 @@ from tests.factories import (
     UserFactory,
     WindowFactory,
     hand_in_materials,
+    make_credit_code,
+    make_id_number,
 )
 
 pytestmark = pytest.mark.django_db
@@ -80,3 +82,34 @@ def test_an_application_page_reads_in_a_bounded_number_of_queries(world, django_
     clerk = client_for(world["clerk"])
     with django_assert_max_num_queries(30):
         assert clerk.get(f"/counter/applications/{application.pk}/").status_code == 200
+
+
+def enterprise_at_window(world, credit_code):
+    return services.submit_application(
+        actor=world["clerk"], item=world["item"], channel="window", delivery_method="window", now=timezone.now(),
+        applicant={"name": "深圳市示范餐饮管理有限公司", "credit_code": credit_code, "agent_name": "刘经办",
+                   "agent_id_number": make_id_number(42), "phone": "13800138001"})
+
+
+def test_the_walk_in_form_asks_for_a_person_or_an_enterprise_with_its_acting_person(world):
+    page = client_for(world["clerk"]).get(f"/counter/intake/?item={world['item'].code}").content.decode()
+    for name in ("applicant.kind", "applicant.id_number", "applicant.credit_code", "applicant.agent_name",
+                 "applicant.agent_id_number"):
+        assert f'name="{name}"' in page
+    assert 'data-when="applicant.kind=enterprise" hidden' in page and 'data-check="uscc"' in page
+
+
+def test_an_enterprises_application_page_names_it_its_code_and_its_masked_acting_person(world):
+    application = enterprise_at_window(world, make_credit_code(42))
+    page = client_for(world["clerk"]).get(f"/counter/applications/{application.pk}/").content.decode()
+    assert "深圳市示范餐饮管理有限公司" in page and make_credit_code(42) in page
+    assert "刘经办" in page and application.masked_agent_id_number in page
+    assert make_id_number(42) not in page
+
+
+def test_the_clerks_queue_finds_an_enterprise_by_its_credit_code(world):
+    application = enterprise_at_window(world, make_credit_code(42))
+    other = submit(world)
+    page = client_for(world["clerk"]).get("/counter/", {"q": make_credit_code(42).lower()}).content.decode()
+    assert application.tracking_number in page and other.tracking_number not in page
+    assert make_credit_code(42) in page  # under the enterprise's name in the queue

@@ -1,6 +1,7 @@
 """The portal's pages through Django's test client: filters, who may open what, the rules behind the forms."""
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -12,7 +13,15 @@ from apps.applications import services
 from apps.applications.api.views import TrackThrottle
 from apps.catalog.models import Window
 from apps.evaluation.services import answer_rectification, rate_application
-from tests.factories import DepartmentFactory, HallFactory, ServiceItemFactory, UserFactory, WindowFactory
+from tests.factories import (
+    DepartmentFactory,
+    HallFactory,
+    ServiceItemFactory,
+    UserFactory,
+    WindowFactory,
+    hand_in_materials,
+    make_id_number,
+)
 from tests.portal.helpers import upload_required
 
 pytestmark = pytest.mark.django_db
@@ -109,12 +118,18 @@ def test_tracking_is_rate_limited_like_the_api(client, catalogue, monkeypatch):
 
 def test_an_enterprise_registers_through_the_api_with_a_checked_credit_code(api_client):
     body = {"username": "ent", "password": "Portal-2026-pass", "name": "深圳市示范科技有限公司",
-            "credit_code": CREDIT, "agent_name": "李经办", "phone": "13700001111"}
+            "credit_code": CREDIT, "agent_name": "李经办", "agent_id_number": make_id_number(3),
+            "phone": "13700001111"}
     wrong = api_client.post("/api/v1/auth/register/enterprise/", {**body, "credit_code": CREDIT[:17] + "0"
                             if CREDIT[17] != "0" else CREDIT[:17] + "1"}, format="json")
     assert wrong.status_code == 400 and "credit_code" in wrong.json()
+    for agent_id in ("", body["agent_id_number"][:17] + ("1" if body["agent_id_number"][17] == "0" else "0")):
+        refused = api_client.post("/api/v1/auth/register/enterprise/", {**body, "agent_id_number": agent_id},
+                                  format="json")
+        assert refused.status_code == 400 and "agent_id_number" in refused.json()
     created = api_client.post("/api/v1/auth/register/enterprise/", body, format="json")
     assert created.status_code == 201 and created.json()["role"] == "citizen"
+    assert get_user_model().objects.get(username="ent").agent_id_number == body["agent_id_number"]
     again = api_client.post("/api/v1/auth/register/enterprise/", {**body, "username": "ent2"}, format="json")
     assert again.status_code == 400
     assert "user_credit_code_unique" not in again.content.decode()
@@ -179,10 +194,43 @@ def test_the_rater_says_once_after_the_answer_whether_it_satisfies_them(api_clie
     assert api_client.post(url, {"satisfied": True}, format="json").status_code == 409
 
 
-def test_an_enterprise_is_sent_to_a_window_instead_of_a_form_that_would_fail(client, catalogue):
-    client.force_login(UserFactory(role=Role.CITIZEN, id_number="", credit_code=CREDIT, name="示范公司"))
+def test_an_enterprise_gets_the_apply_form_and_reviews_its_name_code_and_acting_person(client, catalogue):
+    enterprise = UserFactory(enterprise=True)
+    client.force_login(enterprise)
     page = client.get(f"/apply/{catalogue['food'].code}/").content.decode()
-    assert 'id="enterprise-note"' in page and 'id="apply"' not in page
+    assert 'id="apply"' in page and 'id="enterprise-note"' not in page
+    assert enterprise.credit_code in page and "李经办" in page and enterprise.masked_agent_id_number in page
+    assert enterprise.agent_id_number not in page
+
+
+def test_an_enterprise_sees_its_window_application_among_its_own(client, catalogue):
+    enterprise = UserFactory(enterprise=True)
+    clerk = UserFactory(role=Role.CLERK, hall=HallFactory(code="Q"), id_number="")
+    application = services.submit_application(
+        actor=clerk, item=catalogue["food"], channel="window", delivery_method="window", now=timezone.now(),
+        applicant={"name": enterprise.name, "credit_code": enterprise.credit_code, "agent_name": "王代办",
+                   "agent_id_number": make_id_number(9), "phone": enterprise.phone})
+    client.force_login(enterprise)
+    assert application.tracking_number in client.get("/my/applications/").content.decode()
+    assert client.get(f"/my/applications/{application.pk}/").status_code == 200
+
+
+def test_public_decisions_name_an_enterprise_by_the_applications_code_not_an_account(client, catalogue):
+    clerk = UserFactory(role=Role.CLERK, hall=HallFactory(code="Q"), id_number="")
+    approver = UserFactory(role=Role.APPROVER, department=catalogue["food"].department, id_number="")
+    application = services.submit_application(
+        actor=clerk, item=catalogue["food"], channel="window", delivery_method="window", now=timezone.now(),
+        applicant={"name": "深圳市无账号餐饮有限公司", "credit_code": CREDIT, "agent_name": "王代办",
+                   "agent_id_number": make_id_number(9), "phone": "13700001111"})
+    hand_in_materials(application, clerk, timezone.now())
+    services.accept_application(application_id=application.pk, actor=clerk, now=timezone.now())
+    for step in application.steps.order_by("order"):
+        services.approve_step(application_id=application.pk, step_id=step.pk, actor=approver, comment="",
+                              now=timezone.now())
+    assert application.applicant is None
+    for search in ("", "无账号", CREDIT.lower()):
+        page = client.get("/decisions/", {"search": search}).content.decode()
+        assert "深圳市无账号餐饮有限公司" in page and CREDIT in page, search
 
 
 def test_my_applications_reads_in_a_fixed_number_of_queries(client, catalogue):

@@ -31,6 +31,8 @@ class RegisterEnterpriseInputSerializer(serializers.Serializer):
     credit_code = serializers.CharField(max_length=18, help_text=_("Unified social credit code, GB 32100, with "
                                                                    "check character."))
     agent_name = serializers.CharField(max_length=100, help_text=_("The person acting for the enterprise."))
+    agent_id_number = serializers.CharField(max_length=18, help_text=_("The acting person's resident ID number, "
+                                                                       "GB 11643, with check digit."))
     phone = serializers.RegexField(r"^1\d{10}$", max_length=11,
                                    error_messages={"invalid": _("Enter an 11-digit mobile number.")})
 

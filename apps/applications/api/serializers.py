@@ -8,23 +8,70 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from apps.accounts.identity import mask_phone, validate_id_number
+from apps.accounts.identity import mask_phone, validate_id_number, validate_uscc
 from apps.core.api.fields import IdField
 from apps.core.api.serializers import CodeNameSerializer
 
 from .. import clock, law, permissions
 from ..completeness import missing_materials
-from ..models import Channel, DeliveryMethod, Flag, Status, StepStatus, SuspensionKind, VisitPurpose
+from ..models import ApplicantKind, Channel, DeliveryMethod, Flag, Status, StepStatus, SuspensionKind, VisitPurpose
 from ..notices import available_notices
 
 # ---- input ------------------------------------------------------------------------------------------------
 
 
 class ApplicantInputSerializer(serializers.Serializer):
-    name = serializers.CharField(max_length=100)
-    id_number = serializers.CharField(max_length=18, validators=[validate_id_number],
-                                      help_text=_("Resident ID number with check digit (GB 11643)."))
+    """A person (name, id_number, phone) or an enterprise (name, credit_code, agent_name, agent_id_number, phone)."""
+
+    kind = serializers.ChoiceField(choices=ApplicantKind.choices, required=False,
+                                   help_text=_("Optional: what the identifiers given say anyway."))
+    name = serializers.CharField(max_length=100, help_text=_("The person's name, or the enterprise's registered "
+                                                             "name."))
+    id_number = serializers.CharField(max_length=18, required=False, allow_blank=True,
+                                      validators=[validate_id_number],
+                                      help_text=_("A person: resident ID number with check digit (GB 11643)."))
+    credit_code = serializers.CharField(max_length=18, required=False, allow_blank=True, validators=[validate_uscc],
+                                        help_text=_("An enterprise or organisation: unified social credit code with "
+                                                    "check character (GB 32100)."))
+    agent_name = serializers.CharField(max_length=100, required=False, allow_blank=True,
+                                       help_text=_("An enterprise: the person acting for it (经办人)."))
+    agent_id_number = serializers.CharField(max_length=18, required=False, allow_blank=True,
+                                            validators=[validate_id_number],
+                                            help_text=_("An enterprise: the acting person's resident ID number."))
     phone = serializers.RegexField(r"^1\d{10}$|^0\d{2,3}-?\d{7,8}$", max_length=20)
+
+    def validate(self, data):
+        enterprise = bool(data.get("credit_code"))
+        if enterprise and data.get("id_number"):
+            raise serializers.ValidationError({"credit_code": _(
+                "Give a resident ID number for a person or a credit code for an enterprise, not both.")})
+        if data.get("kind", ApplicantKind.ENTERPRISE if enterprise else ApplicantKind.PERSON) == \
+                ApplicantKind.ENTERPRISE:
+            return self._enterprise(data)
+        if enterprise:
+            raise serializers.ValidationError({"credit_code": _("A person has no credit code.")})
+        if not data.get("id_number"):
+            raise serializers.ValidationError({"id_number": _("Give the person's resident ID number.")})
+        given = [name for name in ("agent_name", "agent_id_number") if data.get(name)]
+        if given:
+            raise serializers.ValidationError({name: _("Only an enterprise has a person acting for it.")
+                                               for name in given})
+        return data
+
+    def _enterprise(self, data):
+        errors = {}
+        if data.get("id_number"):
+            errors["id_number"] = _("An enterprise is named by its credit code; the acting person's ID number goes "
+                                    "in agent_id_number.")
+        if not data.get("credit_code"):
+            errors["credit_code"] = _("Give the enterprise's unified social credit code.")
+        if not data.get("agent_name"):
+            errors["agent_name"] = _("Give the name of the person acting for the enterprise.")
+        if not data.get("agent_id_number"):
+            errors["agent_id_number"] = _("Give the resident ID number of the person acting for the enterprise.")
+        if errors:
+            raise serializers.ValidationError(errors)
+        return data
 
 
 class ApplicationCreateInputSerializer(serializers.Serializer):
@@ -222,8 +269,14 @@ class ServiceItemRefSerializer(serializers.Serializer):
 
 
 class ApplicantOutputSerializer(serializers.Serializer):
-    name = serializers.CharField(source="applicant_name")
-    id_number = serializers.CharField(source="masked_id_number", help_text=_("Masked."))
+    kind = serializers.ChoiceField(source="applicant_kind", choices=ApplicantKind.choices)
+    name = serializers.CharField(source="applicant_name", help_text=_("A person's name or an enterprise's name."))
+    id_number = serializers.CharField(source="masked_id_number", help_text=_("A person's; masked. Empty for an "
+                                                                             "enterprise."))
+    credit_code = serializers.CharField(source="applicant_credit_code",
+                                        help_text=_("An enterprise's; public, so shown whole. Empty for a person."))
+    agent_name = serializers.CharField(help_text=_("An enterprise's acting person."))
+    agent_id_number = serializers.CharField(source="masked_agent_id_number", help_text=_("Masked."))
     phone = serializers.SerializerMethodField(help_text=_("Masked."))
 
     @extend_schema_field(OpenApiTypes.STR)

@@ -56,9 +56,13 @@ class ApplicationApiMixin:
     post=extend_schema(summary=gettext_lazy("Submit an application"), tags=TAG,
                        request=s.ApplicationCreateInputSerializer,
                        responses={201: s.ApplicationDetailOutputSerializer},
-                       description=gettext_lazy("A citizen applies online for themself; a clerk takes in a window "
-                                                "application on behalf of the applicant given in `applicant` (this "
-                                                "records a visit).")),
+                       description=gettext_lazy(
+                           "A citizen applies online for themself, and an enterprise account in the enterprise's "
+                           "name with its acting person; a clerk takes in a window application on behalf of the "
+                           "applicant given in `applicant` (this records a visit): a person `{name, id_number, "
+                           "phone}` or an enterprise `{name, credit_code, agent_name, agent_id_number, phone}`. "
+                           "The account of that person (by ID number) or enterprise (by credit code), if any, "
+                           "sees the application.")),
 )
 class ApplicationListCreateApi(ApplicationApiMixin, ListAPIView):
     serializer_class = s.ApplicationListOutputSerializer

@@ -41,22 +41,47 @@ CHECKED_BY_DATABASE = ["applicant", "created_by", "item_version", "service_item"
 
 
 def _applicant_fields(actor, channel: str, applicant: dict | None) -> dict:
+    """Who applies: the account signed in (online), or the person or enterprise a clerk names at a window."""
     if actor.role == Role.CITIZEN:
         if channel != Channel.ONLINE:
             raise RuleBroken({"channel": _("Citizens apply online; a window application is taken in by a "
                                            "clerk.")})
-        if not actor.id_number or not actor.name:
-            raise RuleBroken({"applicant": _("Real-name details (name and ID number) are missing from your "
-                                             "account.")})
-        return {"applicant": actor, "applicant_name": actor.name, "applicant_id_number": actor.id_number,
-                "applicant_phone": actor.phone}
+        return _account_applicant(actor)
     if channel != Channel.WINDOW:
         raise RuleBroken({"channel": _("A clerk takes in applications at a window: use channel “window”.")})
     if not applicant:
-        raise RuleBroken({"applicant": _("Give the applicant's name, ID number and phone.")})
+        raise RuleBroken({"applicant": _("Give the applicant: a person's name, ID number and phone, or an "
+                                             "enterprise's name, credit code, acting person and phone.")})
+    if applicant.get("credit_code"):
+        return _window_enterprise(applicant)
     id_number = applicant["id_number"].strip().upper()
     account = get_user_model().objects.filter(id_number=id_number, role=Role.CITIZEN).first()
     return {"applicant": account, "applicant_name": applicant["name"], "applicant_id_number": id_number,
+            "applicant_phone": applicant["phone"]}
+
+
+def _account_applicant(actor) -> dict:
+    """An enterprise account applies in the enterprise's name, with its acting person; a person in their own."""
+    if actor.is_enterprise:
+        if not actor.name or not actor.agent_name:
+            raise RuleBroken({"applicant": _("The enterprise's name or the name of the person acting for it is "
+                                             "missing from its account.")})
+        return {"applicant": actor, "applicant_name": actor.name, "applicant_credit_code": actor.credit_code,
+                "agent_name": actor.agent_name, "agent_id_number": actor.agent_id_number,
+                "applicant_phone": actor.phone}
+    if not actor.id_number or not actor.name:
+        raise RuleBroken({"applicant": _("Real-name details (name and ID number) are missing from your "
+                                         "account.")})
+    return {"applicant": actor, "applicant_name": actor.name, "applicant_id_number": actor.id_number,
+            "applicant_phone": actor.phone}
+
+
+def _window_enterprise(applicant: dict) -> dict:
+    """法人 at a window: the enterprise's account, if it has one, sees the application in its portal."""
+    credit_code = applicant["credit_code"].strip().upper()
+    account = get_user_model().objects.filter(credit_code=credit_code, role=Role.CITIZEN).first()
+    return {"applicant": account, "applicant_name": applicant["name"], "applicant_credit_code": credit_code,
+            "agent_name": applicant["agent_name"], "agent_id_number": applicant["agent_id_number"].strip().upper(),
             "applicant_phone": applicant["phone"]}
 
 
