@@ -129,8 +129,8 @@ class Application(models.Model):
             # the results not delivered yet, which are counted as of now (apps.analytics.figures).
             models.Index(fields=["accepted_at"], name="app_accepted_at_idx"),
             models.Index(fields=["decided_at"], name="app_decided_at_idx"),
-            models.Index(fields=["flag"], condition=Q(status="accepted", flag__in=["warning", "overdue"]),
-                         name="app_open_flagged_idx"),
+            models.Index(fields=["flag", "department", "service_item", "hall"],
+                         condition=Q(status="accepted", flag__in=["warning", "overdue"]), name="app_open_flagged_idx"),
             models.Index(fields=["decided_at"], condition=Q(delivered_at__isnull=True, delivery_due_at__isnull=False),
                          name="app_undelivered_idx"),
         ]
@@ -224,7 +224,8 @@ class Step(models.Model):
                          name="step_overdue_sweep_idx"),
             # The managers' figures: steps finished in a period, and the steps open now by department and name.
             models.Index(fields=["finished_at"], name="step_finished_at_idx"),
-            models.Index(fields=["department", "name", "flag"], condition=Q(status="active"), name="step_open_idx"),
+            models.Index(fields=["department", "name", "flag", "application"], condition=Q(status="active"),
+                         name="step_open_idx"),
         ]
 
     def __str__(self):

@@ -23,7 +23,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='application',
-            index=models.Index(condition=models.Q(('flag__in', ['warning', 'overdue']), ('status', 'accepted')), fields=['flag'], name='app_open_flagged_idx'),
+            index=models.Index(condition=models.Q(('flag__in', ['warning', 'overdue']), ('status', 'accepted')), fields=['flag', 'department', 'service_item', 'hall'], name='app_open_flagged_idx'),
         ),
         migrations.AddIndex(
             model_name='application',
@@ -43,6 +43,6 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='step',
-            index=models.Index(condition=models.Q(('status', 'active')), fields=['department', 'name', 'flag'], name='step_open_idx'),
+            index=models.Index(condition=models.Q(('status', 'active')), fields=['department', 'name', 'flag', 'application'], name='step_open_idx'),
         ),
     ]
