@@ -16,25 +16,18 @@ Definitions (rates are fractions in [0, 1], None when nothing was counted):
 - promised_compression_rate: (legal - promised) / legal summed over the active items in scope.
 """
 
-from django.db.models import Case, Count, DateField, F, IntegerField, Q, Sum, Value, When
-from django.db.models.functions import TruncDate, TruncMonth
+from django.db.models import Count, DateField, F, Q, Sum
+from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
-from apps.applications.models import (
-    Application,
-    CorrectionNotice,
-    Extension,
-    Flag,
-    Status,
-    Step,
-    StepStatus,
-    Visit,
-)
+from apps.applications.models import Application, Flag, Status, Step, StepStatus
 from apps.catalog.models import Department, ServiceItem
-from apps.evaluation.models import Rating, Rectification
+from apps.evaluation.models import Rectification
 
+from . import daily, rolled
+from .daily import Grouping, add_up, rows_by_key, undelivered_late
 from .filters import Scope
-from .spans import Histogram, grouped_over, quote, span_histograms
+from .spans import Histogram, histograms
 
 # The key each grouping uses on an application (None: the whole scope).
 GROUPINGS = {"district": None, "department": "department_id", "service_item": "service_item_id"}
@@ -44,100 +37,38 @@ def rate(part: int, whole: int) -> float | None:
     return round(part / whole, 4) if whole else None
 
 
+def _names(by) -> tuple[str, ...]:
+    return ("k",) if by else ()
+
+
 def _key(prefix: str, by) -> dict:
-    """The grouping column `k`: a field path (after `prefix`) or an expression."""
-    if by is None:
-        return {}
-    return {"k": F(f"{prefix}{by}") if isinstance(by, str) else by}
+    return {"k": F(f"{prefix}{by}")} if by else {}
 
 
-def _flag(condition: Q) -> Case:
-    return Case(When(condition, then=Value(1)), default=Value(0), output_field=IntegerField())
+def _open_flags(scope: Scope, by) -> dict[tuple, dict]:
+    """Accepted applications flagged red or yellow now (an index-only count on their partial index)."""
+    flagged = Application.objects.filter(scope.applications(), status=Status.ACCEPTED,
+                                         flag__in=[Flag.WARNING, Flag.OVERDUE])
+    # `flag` is never null: counting it counts the rows, from the index alone.
+    return rows_by_key(flagged, _names(by), _key("", by), overdue_open=Count("flag", filter=Q(flag=Flag.OVERDUE)),
+                       warning_open=Count("flag", filter=Q(flag=Flag.WARNING)))
 
 
-def _rows(queryset, by, prefix="", **aggregates) -> dict[tuple, dict]:
-    """One aggregate row per key."""
-    rows = queryset.order_by().values(**_key(prefix, by)).annotate(**aggregates) if by else \
-        [queryset.aggregate(**aggregates)]
-    return {(row.pop("k"),) if by else (): row for row in rows}
+def _undelivered(scope: Scope, by) -> dict[tuple, dict]:
+    """Results decided in the period, not delivered and past their deadline now (on a partial index)."""
+    late = Application.objects.filter(scope.applications(), undelivered_late(), scope.period("decided_at"))
+    return rows_by_key(late, _names(by), _key("", by), undelivered_late=Count("pk"))
 
 
-def late_delivery() -> Q:
-    """送达 late: delivered after its deadline, or not delivered and past it now."""
-    return Q(delivery_due_at__isnull=False) & (Q(delivered_at__gt=F("delivery_due_at")) | Q(
-        delivered_at__isnull=True, delivery_due_at__lte=timezone.now()))
-
-
-def decided_on_time(decided_on=None) -> Q:
-    """Decided on or before the due date (extensions and pauses included)."""
-    return Q(due_date__gte=decided_on if decided_on is not None else TruncDate("decided_at"))
-
-
-def _counts(scope: Scope, by) -> dict[tuple, dict]:
-    apps = Application.objects.filter(scope.applications())
-    return _rows(
-        apps, by,
-        submitted=Count("pk", filter=scope.period("submitted_at")),
-        accepted=Count("pk", filter=scope.period("accepted_at")),
-        deemed_accepted=Count("pk", filter=scope.period("accepted_at") & Q(deemed_accepted=True)),
-        visit_population=Count("pk", filter=scope.period("submitted_at") & ~Q(status=Status.WITHDRAWN)),
-        overdue_open=Count("pk", filter=Q(status=Status.ACCEPTED, flag=Flag.OVERDUE)),
-        warning_open=Count("pk", filter=Q(status=Status.ACCEPTED, flag=Flag.WARNING)),
-        late_deliveries=Count("pk", filter=scope.period("decided_at") & late_delivery()),
-    )
-
-
-def decisions(scope: Scope, by) -> dict[tuple, Histogram]:
-    """Approval times: histograms of working days from acceptance to decision.
-
-    `decided_at` is also set by a refusal at intake, which has no clock start and so is left out.
-    """
-    decided_on = TruncDate("decided_at")
-    rows = (Application.objects.filter(scope.applications(), scope.period("decided_at"),
-                                       accepted_on__isnull=False, decided_at__isnull=False)
-            .order_by()
-            .values(**_key("", by), start_on=F("accepted_on"), end_on=decided_on, paused=F("paused_workdays")))
-    return span_histograms(rows, keys=("k",) if by else (), sums={
-        "on_time": _flag(decided_on_time(decided_on)), "within_legal": _flag(Q(legal_due_date__gte=decided_on)),
-        "promised_limit": F("item_version__promised_limit_days"), "legal_limit": F("item_version__legal_limit_days")})
-
-
-def _visits(scope: Scope, by) -> dict[tuple, dict]:
-    """Visit buckets per key, from the visits table: the applications without any are the rest of the
-    population (`visit_population` of `_counts`)."""
-    per_application = (Visit.objects.filter(scope.applications("application__"),
-                                            scope.period("application__submitted_at"))
-                       .exclude(application__status=Status.WITHDRAWN).order_by()
-                       .values("application_id", **_key("application__", by),
-                               limit=F("application__item_version__max_visits"))
-                       .annotate(n=Count("pk")))
-    n, limit = quote("n"), quote("limit")
-    result = {}
-    for row in grouped_over(per_application, keys=("k",) if by else (), columns=[
-            f"SUM(CASE WHEN g.{n} = 1 THEN 1 ELSE 0 END)", f"SUM(CASE WHEN g.{n} >= 2 THEN 1 ELSE 0 END)",
-            f"SUM(CASE WHEN g.{n} > g.{limit} THEN 1 ELSE 0 END)"]):
-        key, (one, more, over) = tuple(row[:-3]), (int(v or 0) for v in row[-3:])
-        result[key] = {"one": one, "two_or_more": more, "over_limit": over}
-    return result
-
-
-def _ratings(scope: Scope, by) -> dict[tuple, dict]:
-    ratings = Rating.objects.filter(scope.applications("application__"), scope.period("created_at"))
-    return _rows(ratings, by, "application__",
-                 rated=Count("pk"), satisfied=Count("pk", filter=Q(score__gte=3)),
-                 bad=Count("pk", filter=Q(score__lte=2)))
-
-
-def _rectifications(scope: Scope, by) -> dict[tuple, dict]:
-    rectifications = Rectification.objects.filter(scope.applications("rating__application__"),
-                                                  scope.period("rating__created_at"))
+def _open_rectifications(scope: Scope, by) -> dict[tuple, dict]:
+    """The rectifications of the period's ratings still open, in time or overdue as of today."""
     today = timezone.localdate()
-    answered = Q(status=Rectification.Status.ANSWERED)
-    return _rows(rectifications, by, "rating__application__",
-                 answered_on_time=Count("pk", filter=answered & Q(answered_at__date__lte=F("due_date"))),
-                 answered_late=Count("pk", filter=answered & Q(answered_at__date__gt=F("due_date"))),
-                 open_in_time=Count("pk", filter=~answered & Q(due_date__gte=today)),
-                 open_overdue=Count("pk", filter=~answered & Q(due_date__lt=today)))
+    rectifications = Rectification.objects.filter(~Q(status=Rectification.Status.ANSWERED),
+                                                  scope.applications("rating__application__"),
+                                                  scope.period("rating__created_at"))
+    return rows_by_key(rectifications, _names(by), _key("rating__application__", by),
+                       open_in_time=Count("pk", filter=Q(due_date__gte=today)),
+                       open_overdue=Count("pk", filter=Q(due_date__lt=today)))
 
 
 def _compression(scope: Scope, by) -> dict[tuple, dict]:
@@ -145,41 +76,41 @@ def _compression(scope: Scope, by) -> dict[tuple, dict]:
         return {}
     items = ServiceItem.objects.filter(scope.items())
     key = {"department_id": "department_id", "service_item_id": "pk"}.get(by)
-    return _rows(items, key, legal=Sum("legal_limit_days"), promised=Sum("promised_limit_days"))
-
-
-def _simple_counts(queryset, scope: Scope, by, moment: str, name: str) -> dict[tuple, dict]:
-    return _rows(queryset.filter(scope.applications("application__"), scope.period(moment)), by, "application__",
-                 **{name: Count("pk")})
+    return rows_by_key(items, _names(key), _key("", key), legal=Sum("legal_limit_days"),
+                       promised=Sum("promised_limit_days"))
 
 
 def figures(scope: Scope, grouping: str = "district") -> dict[tuple, dict]:
-    """Every figure, per key of the grouping (the district is the single key `()`)."""
+    """Every figure, per key of the grouping (the district is the single key `()`).
+
+    The days the rollup holds are read from it, the others counted from the applications (apps.analytics.rolled),
+    and what is counted as of now is read live.
+    """
     by = GROUPINGS[grouping]
+    days = rolled.split(scope)
+    live = Grouping(by=by)
     parts = {
-        "counts": _counts(scope, by), "decisions": decisions(scope, by), "visits": _visits(scope, by),
-        "ratings": _ratings(scope, by), "rectifications": _rectifications(scope, by),
+        "counts": add_up(rolled.counts(scope, days.rolled, by), daily.counts(days.live, live),
+                         _open_flags(scope, by), _undelivered(scope, by), _open_rectifications(scope, by)),
+        "decisions": histograms(rolled.decisions(scope, days.rolled, by), daily.decisions(days.live, live)),
         "compression": _compression(scope, by),
-        "second_notices": _simple_counts(CorrectionNotice.objects.filter(number__gte=2), scope, by,
-                                         "issued_at", "second_notices"),
-        "extensions": _simple_counts(Extension.objects.all(), scope, by, "created_at", "extensions"),
     }
-    keys = set().union(*(part.keys() for part in parts.values())) if by else {()}
+    keys = set().union(rolled.keys_ever(days, by), *(part.keys() for part in parts.values())) if by else {()}
     return {key: _figures_for(key, parts) for key in keys}
 
 
 def _figures_for(key, parts) -> dict:
-    def part(name) -> dict:
-        return parts[name].get(key) or {}
-    counts, visits, ratings, rect, comp = (part(n) for n in ("counts", "visits", "ratings", "rectifications",
-                                                             "compression"))
+    counts, comp = parts["counts"].get(key) or {}, parts["compression"].get(key) or {}
+
+    def count(name) -> int:
+        return counts.get(name, 0)
     histogram = parts["decisions"].get(key)
     decided = histogram.n if histogram else 0
-    applications = counts.get("visit_population", 0)
-    zero = applications - visits.get("one", 0) - visits.get("two_or_more", 0)
+    applications, one, more = count("visit_population"), count("visits_one"), count("visits_two_or_more")
+    zero = applications - one - more
     return {
-        "submitted": counts.get("submitted", 0),
-        "accepted": counts.get("accepted", 0),
+        "submitted": count("submitted"),
+        "accepted": count("accepted"),
         "decided": decided,
         "on_time_rate": rate(histogram.sums["on_time"], decided) if histogram else None,
         "within_legal_rate": rate(histogram.sums["within_legal"], decided) if histogram else None,
@@ -191,20 +122,20 @@ def _figures_for(key, parts) -> dict:
         "promised_compression_rate": rate((comp.get("legal") or 0) - (comp.get("promised") or 0),
                                           comp.get("legal") or 0),
         "zero_visit_rate": rate(zero, applications),
-        "at_most_one_visit_rate": rate(zero + visits.get("one", 0), applications),
-        "visits": {"applications": applications, "zero": zero, "one": visits.get("one", 0),
-                   "two_or_more": visits.get("two_or_more", 0), "over_limit": visits.get("over_limit", 0)},
-        "overdue_open": counts.get("overdue_open", 0),
-        "warning_open": counts.get("warning_open", 0),
-        "satisfaction_rate": rate(ratings.get("satisfied", 0), ratings.get("rated", 0)),
-        "rated": ratings.get("rated", 0),
-        "bad_ratings": ratings.get("bad", 0),
-        "rectifications": {name: rect.get(name, 0)
+        "at_most_one_visit_rate": rate(zero + one, applications),
+        "visits": {"applications": applications, "zero": zero, "one": one, "two_or_more": more,
+                   "over_limit": count("visits_over_limit")},
+        "overdue_open": count("overdue_open"),
+        "warning_open": count("warning_open"),
+        "satisfaction_rate": rate(count("satisfied"), count("rated")),
+        "rated": count("rated"),
+        "bad_ratings": count("bad"),
+        "rectifications": {name: count(name)
                            for name in ("answered_on_time", "answered_late", "open_in_time", "open_overdue")},
-        "deemed_accepted": counts.get("deemed_accepted", 0),
-        "second_notices": part("second_notices").get("second_notices", 0),
-        "extensions": part("extensions").get("extensions", 0),
-        "late_deliveries": counts.get("late_deliveries", 0),
+        "deemed_accepted": count("deemed_accepted"),
+        "second_notices": count("second_notices"),
+        "extensions": count("extensions"),
+        "late_deliveries": count("delivered_late") + count("undelivered_late"),
     }
 
 
@@ -229,24 +160,18 @@ def step_figures(scope: Scope) -> list[dict]:
 
     Steps finished in the period count for the times; steps open now for the flags.
     """
-    finished_on = TruncDate("finished_at")
-    rows = (Step.objects.filter(scope.applications("application__"), scope.period("finished_at"),
-                                status__in=[StepStatus.APPROVED, StepStatus.DENIED], started_on__isnull=False)
-            .order_by()
-            .values(dept=F("department_id"), step_name=F("name"), start_on=F("started_on"), end_on=finished_on,
-                    paused=F("paused_workdays")))
-    histograms = span_histograms(rows, keys=("dept", "step_name"), sums={
-        "allotted": F("allotted_days"), "on_time": _flag(Q(due_date__gte=finished_on))})
+    days = rolled.split(scope)
+    by_step = histograms(rolled.step_times(scope, days.rolled), daily.step_times(days.live, Grouping()))
     open_flags = {
         (row["department_id"], row["name"]): row
         for row in Step.objects.filter(scope.applications("application__"), status=StepStatus.ACTIVE)
         .order_by().values("department_id", "name")
-        .annotate(open=Count("pk"), warning_open=Count("pk", filter=Q(flag=Flag.WARNING)),
-                  overdue_open=Count("pk", filter=Q(flag=Flag.OVERDUE)))}
+        .annotate(open=Count("flag"), warning_open=Count("flag", filter=Q(flag=Flag.WARNING)),
+                  overdue_open=Count("flag", filter=Q(flag=Flag.OVERDUE)))}  # index-only on step_open_idx
     departments = dict(Department.objects.values_list("pk", "code"))
     result = []
-    for key in sorted(set(histograms) | set(open_flags), key=lambda k: (departments.get(k[0], ""), k[1])):
-        histogram, flags = histograms.get(key), open_flags.get(key, {})
+    for key in sorted(set(by_step) | set(open_flags), key=lambda k: (departments.get(k[0], ""), k[1])):
+        histogram, flags = by_step.get(key), open_flags.get(key, {})
         finished = histogram.n if histogram else 0
         result.append({
             "department": departments.get(key[0], ""), "step": key[1], "finished": finished,
@@ -265,10 +190,20 @@ def trend(scope: Scope) -> list[dict]:
     """Month by month: applications submitted, and decisions with their on-time rate and working days."""
     def month(moment):
         return TruncMonth(moment, output_field=DateField())
-    submitted = {str(row["k"])[:7]: row["n"] for row in
-                 Application.objects.filter(scope.applications(), scope.period("submitted_at")).order_by()
-                 .values(**_key("", month("submitted_at"))).annotate(n=Count("pk"))}
-    decided = {str(key[0])[:7]: histogram for key, histogram in decisions(scope, month("decided_at")).items()}
+    def by_month(rows: list[tuple]) -> list[tuple]:
+        return [((str(key[0])[:7],), *rest) for key, *rest in rows]
+    days = rolled.split(scope)
+    rolled_submitted = {key: row for key, row in rolled.counts(scope, days.rolled, month("day")).items()
+                        if row["submitted"]}
+    live_submitted = rows_by_key(Application.objects.filter(scope.applications(), days.live.period("submitted_at")),
+                                 ("k",), {"k": month("submitted_at")}, submitted=Count("pk"))
+    submitted = {key: row["submitted"] for key, row in add_up(
+        *({(str(key[0])[:7],): row for key, row in part.items()} for part in (rolled_submitted, live_submitted))
+    ).items()}
+    decided = histograms(by_month(rolled.decisions(scope, days.rolled, month("day"))),
+                         by_month(daily.decisions(days.live, Grouping(by=month("decided_at")))))
+    submitted = {key[0]: n for key, n in submitted.items()}
+    decided = {key[0]: histogram for key, histogram in decided.items()}
     rows = []
     for key in sorted(set(submitted) | set(decided)):
         histogram = decided.get(key) or Histogram()

@@ -5,8 +5,10 @@ applies it to its own moment (submitted, decided, rated ...), so the FilterSet
 validates it and hands it on in a `Scope` rather than filtering one column.
 """
 
+import operator
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import UTC, date, datetime
+from functools import reduce
 
 import django_filters
 from django.core.exceptions import PermissionDenied
@@ -18,6 +20,13 @@ from apps.applications.clock import end_of, start_of
 from apps.applications.models import Application
 from apps.catalog.models import Department, Hall, ServiceItem
 
+# A range of days, both ends included; None leaves that end open.
+DayRange = tuple[date | None, date | None]
+
+# An instant that starts and ends an empty range: a moment `>= NEVER` and `< NEVER` is none, and the query that
+# asks still runs on the moment's index (the same queries whatever the days asked).
+NEVER = datetime(2000, 1, 1, tzinfo=UTC)
+
 
 @dataclass(frozen=True)
 class Scope:
@@ -26,6 +35,10 @@ class Scope:
     department: Department | None = None
     hall: Hall | None = None
     item: ServiceItem | None = None
+    # Within the period, only these days (None: all of them): the days the figures compute from the applications
+    # themselves because the daily rollup does not hold them (apps.analytics.rolled), or the days the rollup job
+    # rolls up.
+    days: tuple[DayRange, ...] | None = None
 
     def applications(self, prefix: str = "") -> Q:
         """The applications in scope (department, hall, item), seen from a model at `prefix`."""
@@ -43,6 +56,8 @@ class Scope:
             q &= Q(**{f"{moment}__gte": start_of(self.date_from)})
         if self.date_to:
             q &= Q(**{f"{moment}__lt": end_of(self.date_to)})
+        if self.days is not None:
+            q &= within_days(moment, self.days)
         return q
 
     def items(self) -> Q:
@@ -53,6 +68,21 @@ class Scope:
         if self.item is not None:
             q &= Q(pk=self.item.pk)
         return q
+
+
+def within_days(moment: str, days: tuple[DayRange, ...]) -> Q:
+    """`moment` (a datetime field path) falls on one of the ranges of local days; nothing when there is none."""
+    if not days:
+        return Q(**{f"{moment}__gte": NEVER, f"{moment}__lt": NEVER})
+    ranges = []
+    for first, last in days:
+        q = Q(**{f"{moment}__isnull": False})
+        if first:
+            q &= Q(**{f"{moment}__gte": start_of(first)})
+        if last:
+            q &= Q(**{f"{moment}__lt": end_of(last)})
+        ranges.append(q)
+    return reduce(operator.or_, ranges)
 
 
 class StatsFilter(django_filters.FilterSet):

@@ -4,7 +4,7 @@ from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
 
 from apps.applications.models import Application, Flag, Status, Visit
 
-from .figures import decided_on_time, late_delivery
+from .daily import decided_on_time, late_delivery
 from .filters import Scope
 
 

@@ -79,13 +79,14 @@ def quote(name: str) -> str:
     return connection.ops.quote_name(name)
 
 
-def span_histograms(rows: QuerySet, *, keys: tuple[str, ...] = (), sums: dict | None = None) \
-        -> dict[tuple, Histogram]:
-    """Histograms of the spans in `rows`, by `keys`.
+def span_rows(rows: QuerySet, *, keys: tuple[str, ...] = (), sums: dict | None = None) \
+        -> list[tuple[tuple, int, int, dict[str, int]]]:
+    """The spans in `rows` counted by `keys` and length: (key, working days, spans, {name: total}).
 
     `rows` is a `.values()` queryset with the columns `start_on`, `end_on` (dates), `paused` (working days)
-    and each name in `keys`; `sums` maps names to expressions to add up per key. The rows are first
+    and each name in `keys`; `sums` maps names to expressions to add up per key and length. The rows are first
     grouped by their dates (a few thousand groups for a year), so the calendar join works on the groups.
+    A length below zero (a decision dated before its clock start) counts as zero.
     """
     sums = sums or {}
     grouped = rows.annotate(n=Count("pk"), **{name: Sum(expression) for name, expression in sums.items()})
@@ -93,13 +94,22 @@ def span_histograms(rows: QuerySet, *, keys: tuple[str, ...] = (), sums: dict | 
     span = f"(e.number - s.number - g.{quote('paused')})"
     joins = (f"JOIN {number} s ON s.day = g.{quote('start_on')} "
              f"JOIN {number} e ON e.day = g.{quote('end_on')}")
-    histograms: dict[tuple, Histogram] = defaultdict(Histogram)
+    result = []
     for row in grouped_over(grouped, keys=keys, joins=joins, group_extra=(span,),
                             columns=[span, f"SUM(g.{quote('n')})", *(f"SUM(g.{quote(name)})" for name in sums)]):
         # PostgreSQL's SUM of integers is a numeric (Decimal): the figures are counted in int.
         key, (days, count, *totals) = tuple(row[:len(keys)]), (int(v or 0) for v in row[len(keys):])
-        histogram = histograms[key]
-        histogram.counts[max(days, 0)] = histogram.counts.get(max(days, 0), 0) + count
-        for name, total in zip(sums, totals, strict=True):
-            histogram.sums[name] += total
-    return dict(histograms)
+        result.append((key, max(days, 0), count, dict(zip(sums, totals, strict=True))))
+    return result
+
+
+def histograms(*parts: list[tuple[tuple, int, int, dict[str, int]]]) -> dict[tuple, Histogram]:
+    """Histograms per key from rows of `span_rows` (or rows of the same shape read from the rollup)."""
+    result: dict[tuple, Histogram] = defaultdict(Histogram)
+    for rows in parts:
+        for key, days, count, totals in rows:
+            histogram = result[key]
+            histogram.counts[days] = histogram.counts.get(days, 0) + count
+            for name, total in totals.items():
+                histogram.sums[name] += total
+    return dict(result)

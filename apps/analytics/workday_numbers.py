@@ -8,6 +8,7 @@ from django.utils import timezone
 from apps.workdays.calendar import FIRST_DAY, YEARS_AHEAD, is_workday
 
 from .models import WorkdayNumber
+from .rollup import forget_days
 
 
 def rebuild_workday_numbers() -> int:
@@ -21,11 +22,15 @@ def rebuild_workday_numbers() -> int:
         number += is_workday(day)
         numbers[day] = number
         day += timedelta(days=1)
-    if dict(WorkdayNumber.objects.values_list("day", "number")) == numbers:
+    before = dict(WorkdayNumber.objects.values_list("day", "number"))
+    if before == numbers:
         return 0  # nothing changed (every `migrate` asks)
     rows = [WorkdayNumber(day=d, number=n) for d, n in numbers.items()]
     with transaction.atomic():
         WorkdayNumber.objects.all().delete()
         WorkdayNumber.objects.bulk_create(rows, batch_size=2000)
+        # A span in working days changes when a day it covers changed: the decisions from the first one on.
+        forget_days(since=min(day for day in numbers.keys() | before.keys()
+                              if numbers.get(day) != before.get(day)))
     return len(rows)
 

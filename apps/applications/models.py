@@ -141,6 +141,14 @@ class Application(models.Model):
             models.Index(fields=["delivery_due_at"], condition=Q(status__in=["approved", "denied"],
                                                                  delivery_flagged_at__isnull=True),
                          name="app_delivery_sweep_idx"),
+            # The managers' figures: the period filters (submissions use app_newest_idx), the open flags and
+            # the results not delivered yet, which are counted as of now (apps.analytics.figures).
+            models.Index(fields=["accepted_at"], name="app_accepted_at_idx"),
+            models.Index(fields=["decided_at"], name="app_decided_at_idx"),
+            models.Index(fields=["flag", "department", "service_item", "hall"],
+                         condition=Q(status="accepted", flag__in=["warning", "overdue"]), name="app_open_flagged_idx"),
+            models.Index(fields=["decided_at"], condition=Q(delivered_at__isnull=True, delivery_due_at__isnull=False),
+                         name="app_undelivered_idx"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -247,6 +255,10 @@ class Step(models.Model):
             models.Index(fields=["due_at"], condition=Q(status="active", suspended=False,
                                                         flag__in=["normal", "warning"]),
                          name="step_overdue_sweep_idx"),
+            # The managers' figures: steps finished in a period, and the steps open now by department and name.
+            models.Index(fields=["finished_at"], name="step_finished_at_idx"),
+            models.Index(fields=["department", "name", "flag", "application"], condition=Q(status="active"),
+                         name="step_open_idx"),
         ]
 
     def __str__(self):
@@ -339,6 +351,7 @@ class Extension(models.Model):
     class Meta:
         ordering = ["created_at"]
         constraints = [models.CheckConstraint(condition=Q(days__gte=1), name="extension_days_positive")]
+        indexes = [models.Index(fields=["created_at"], name="extension_created_at_idx")]
 
 
 class VisitPurpose(models.TextChoices):
@@ -386,7 +399,8 @@ class CorrectionNotice(models.Model):
                                    name="further_notice_has_reason"),
         ]
         indexes = [models.Index(fields=["remind_at"], condition=Q(answered_at__isnull=True, reminded_at__isnull=True),
-                                name="notice_reminder_idx")]
+                                name="notice_reminder_idx"),
+                   models.Index(fields=["issued_at"], name="notice_issued_at_idx")]
 
     @property
     def is_violation(self) -> bool:

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from apps.accounts.identity import id_number_check_char, uscc_check_char
 from apps.accounts.models import Role
+from apps.analytics.rollup import refresh_rollup
 from apps.applications.models import Application
 from apps.applications.services import (
     accept_application,
@@ -104,6 +105,7 @@ def seed_demo(*, history: int = HISTORY_SIZE) -> dict[str, int | list[str]]:
         windows = _load_halls()
         users = _load_users(departments, windows)
         applications = _demo_applications(timezone.now(), history)
+    refresh_rollup(now=timezone.now())  # the managers' figures read the demo's past from the daily rollup
     return {"items": items, "users": users, "applications": applications}
 
 

@@ -35,6 +35,7 @@ class Rating(models.Model):
         verbose_name = _("rating")
         verbose_name_plural = _("ratings")
         constraints = [models.CheckConstraint(condition=Q(score__gte=1, score__lte=5), name="rating_score_1_to_5")]
+        indexes = [models.Index(fields=["created_at"], name="rating_created_at_idx")]
 
     @property
     def is_bad(self) -> bool:
@@ -68,7 +69,9 @@ class Rectification(models.Model):
         ordering = ["due_date"]
         verbose_name = _("rectification")
         verbose_name_plural = _("rectifications")
-        indexes = [models.Index(fields=["status", "due_date"])]
+        indexes = [models.Index(fields=["status", "due_date"]),
+                   # The managers' figures count the rectifications still open as of today.
+                   models.Index(fields=["due_date"], condition=~Q(status="answered"), name="rectification_open_idx")]
         constraints = [
             models.CheckConstraint(condition=Q(flag__in=Flag.values),
                                    name="rectification_flag_valid"),

@@ -10,6 +10,7 @@ DEFAULT_SCHEDULE = {
     "通知重发 / resend pending notifications": ("apps.notifications.tasks.resend_pending", 5 * 60),
     "审计检查点 / audit checkpoint": ("apps.applications.tasks.seal_audit_checkpoint", 60 * 60),
     "日常清理 / housekeeping": ("apps.core.tasks.clear_expired", 24 * 60 * 60),
+    "统计日汇总 / daily figures rollup": ("apps.analytics.tasks.refresh_rollup_task", 10 * 60),
 }
 
 
