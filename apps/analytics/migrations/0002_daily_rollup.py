@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('analytics', '0001_workday_numbers_and_audit_checks'),
-        ('applications', '0008_figures_indexes'),
+        ('applications', '0009_figures_indexes'),
         ('catalog', '0002_code_format_messages'),
     ]
 

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('applications', '0008_figures_indexes'),
+        ('applications', '0009_figures_indexes'),
         ('catalog', '0002_code_format_messages'),
         ('evaluation', '0004_applicant_follow_up'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('applications', '0007_list_order_indexes'),
+        ('applications', '0008_enterprise_applicants'),
         ('catalog', '0002_code_format_messages'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
