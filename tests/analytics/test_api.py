@@ -115,8 +115,19 @@ def test_xlsx_export_opens_as_a_workbook(history, as_user, district_manager):
     assert rows[0][header.index("visits")] == 2
 
 
-def test_export_of_a_refusal_is_still_a_refusal(as_user, citizen):
-    assert as_user(citizen).get(OVERVIEW, {"format": "csv"}).status_code == 403
+def test_export_of_a_refusal_is_still_a_refusal_in_json(as_user, citizen):
+    response = as_user(citizen).get(OVERVIEW, {"format": "csv"})
+    assert response.status_code == 403
+    assert response["Content-Type"] == "application/json" and "Content-Disposition" not in response
+    assert response.json()["detail"]
+
+
+@pytest.mark.parametrize("export", ["csv", "xlsx"])
+def test_bad_filters_of_an_export_answer_field_messages_in_json(as_user, district_manager, export):
+    response = as_user(district_manager).get("/api/v1/stats/trend/", {"date_from": "not a date", "format": export})
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/json"
+    assert "date_from" in response.json()
 
 
 def _queries(client, path) -> int:

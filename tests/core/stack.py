@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from apps.demo.data import DEMO_PASSWORD
 from tests.core.test_processes import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -72,6 +73,20 @@ class Stack:
                 return response.status, json.loads(response.read())
         except urllib.error.HTTPError as error:
             return error.code, json.loads(error.read() or b"{}")
+
+    def ready(self) -> dict:
+        """/readyz's answer, with its HTTP status as `http`."""
+        status, _, body = self.get("/readyz")
+        return {**json.loads(body), "http": status}
+
+    def wait_ready(self, timeout: float = 240):
+        self.wait_until(lambda: self.ready()["status"] == "ok", timeout, "/readyz ok")
+
+    def token(self, username: str) -> str:
+        """An API token of a demo user, by signing in."""
+        status, body = self.post_json("/api/v1/auth/token/", {"username": username, "password": DEMO_PASSWORD})
+        assert status == 200, body
+        return body["token"]
 
     def wait_until(self, check, timeout: float, what: str):
         deadline = time.monotonic() + timeout

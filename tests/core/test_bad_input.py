@@ -68,3 +68,12 @@ def test_a_lone_surrogate_in_form_data_is_a_400(api_client, form_data):
 def test_nul_characters_in_a_url_never_reach_the_database(api_client, path):
     api_client.force_authenticate(UserFactory(username="nul-reader"))
     assert api_client.get(path).status_code == 400
+
+
+def test_a_format_the_endpoint_does_not_have_is_a_400_naming_the_formats(api_client):
+    api_client.force_authenticate(UserFactory(username="format-asker", role="manager", id_number=""))
+    response = api_client.get("/api/v1/stats/overview/", {"format": "pdf"}, HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/json"
+    assert response.json() == {"format": ["Use one of: json, api, csv, xlsx."]}
+    assert api_client.get("/api/v1/stats/overview/", {"format": "csv"}).status_code == 200

@@ -49,7 +49,7 @@ def stack(tmp_path_factory, proxies):
                     REDIS_URL=through(proxies["cache"], REDIS), CELERY_BROKER_URL=through(proxies["broker"], REDIS),
                     # What the broker outage held back is resent a second after it was written, not two minutes.
                     NOTIFICATION_RESEND_AFTER_SECONDS="1")
-    running.wait_until(lambda: ready(running)["status"] == "ok", 240, "/readyz ok")
+    running.wait_ready()
     yield running
     running.stop()
 
@@ -77,25 +77,14 @@ def outage(proxies, stack):
 
         def __exit__(self, *exc):
             self.proxy.restore()
-            stack.wait_until(lambda: ready(stack)["status"] == "ok", 60, "/readyz ok after the outage")
+            stack.wait_until(lambda: stack.ready()["status"] == "ok", 60, "/readyz ok after the outage")
 
     return Outage
 
 
-def ready(stack) -> dict:
-    status, _, body = stack.get("/readyz")
-    return {**json.loads(body), "http": status}
-
-
-def token(stack, username: str) -> str:
-    status, body = stack.post_json("/api/v1/auth/token/", {"username": username, "password": "demo12345"})
-    assert status == 200, body
-    return body["token"]
-
-
 def test_readyz_is_503_while_the_database_refuses_connections_and_recovers_by_itself(stack, outage):
     with outage("database"):
-        answer = stack.wait_until(lambda: (r := ready(stack))["http"] == 503 and r, 15, "/readyz 503")
+        answer = stack.wait_until(lambda: (r := stack.ready())["http"] == 503 and r, 15, "/readyz 503")
         assert answer["checks"]["database"] == "unreachable"
         assert stack.get("/healthz")[0] == 200  # the process itself is fine: nothing to restart
     assert stack.get("/api/v1/service-items/")[0] == 200
@@ -112,19 +101,19 @@ def test_the_api_answers_503_json_with_retry_after_while_the_database_is_down(st
 
 def test_without_the_cache_the_stack_is_degraded_not_down(stack, outage):
     with outage("cache"):
-        answer = stack.wait_until(lambda: (r := ready(stack))["status"] == "degraded" and r, 15, "degraded")
+        answer = stack.wait_until(lambda: (r := stack.ready())["status"] == "degraded" and r, 15, "degraded")
         assert answer["http"] == 200 and answer["degraded"] == ["cache"]
 
 
 def test_sign_in_and_tracking_answer_without_the_cache(stack, outage):
     with outage("cache"):
-        assert token(stack, "citizen")
+        assert stack.token("citizen")
         assert stack.get("/api/v1/track/WEB-20260101-0001/?code=000000")[0] == 404
 
 
 def test_without_the_broker_the_stack_is_degraded_not_down(stack, outage):
     with outage("broker"):
-        answer = stack.wait_until(lambda: (r := ready(stack))["status"] == "degraded" and r, 15, "degraded")
+        answer = stack.wait_until(lambda: (r := stack.ready())["status"] == "degraded" and r, 15, "degraded")
         assert answer["http"] == 200 and answer["degraded"] == ["broker"]
 
 
@@ -138,7 +127,7 @@ def test_a_database_outage_among_submissions_leaves_nothing_half_written(stack, 
     """Citizens keep submitting while the database goes away for a moment. Each request either committed all of
     itself or nothing: retried with its Idempotency-Key once the database is back, every submission exists exactly
     once, with its whole audit chain, and no key is left recorded without its answer."""
-    citizen = token(stack, "citizen")
+    citizen = stack.token("citizen")
     citizen_id = one(stack_db, "SELECT id FROM accounts_user WHERE username = 'citizen'")
     before = one(stack_db, "SELECT count(*) FROM applications_application WHERE applicant_id = %s", citizen_id)
     answers: dict[str, list[int]] = {}
@@ -197,7 +186,7 @@ def speed_up_resend(db, seconds: int) -> None:
 
 
 def test_an_accept_answers_within_a_second_without_the_broker_and_is_told_after_it(stack, outage, stack_db):
-    citizen, clerk = token(stack, "citizen"), token(stack, "clerk")
+    citizen, clerk = stack.token("citizen"), stack.token("clerk")
     status, application = stack.post_json(
         "/api/v1/applications/", {"service_item": "000104002000", "channel": "online", "delivery_method": "electronic"},
         Authorization=f"Token {citizen}")

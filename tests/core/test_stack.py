@@ -5,7 +5,6 @@ Runs when STACK_TEST_REDIS_URL names a Redis database of its own (set by .ci/run
 PostgreSQL; the stack's database is DATABASE_URL's name + "_stack".
 """
 
-import json
 import signal
 
 import pytest
@@ -24,14 +23,13 @@ def stack(tmp_path):
 
 
 def test_make_stack_serves_with_debug_off_and_stops_cleanly(stack):
-    stack.wait_until(lambda: json.loads(stack.get("/readyz")[2])["status"] == "ok", 240, "/readyz ok")
+    stack.wait_ready()
 
     status, headers, _ = stack.get("/healthz", **{"X-Request-ID": "stack-probe-1"})
     assert status == 200 and headers["X-Request-ID"] == "stack-probe-1"
     status, _, body = stack.get("/no/such/page/")
     assert status == 404 and b"Traceback" not in body and b"URLconf" not in body  # DEBUG is off
-    status, body = stack.post_json("/api/v1/auth/token/", {"username": "citizen", "password": "demo12345"})
-    assert status == 200 and body["token"]  # DEMO=1 loaded the demo accounts
+    assert stack.token("citizen")  # DEMO=1 loaded the demo accounts
 
     def sweep_counted():
         _, _, metrics = stack.get("/metrics")

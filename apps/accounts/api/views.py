@@ -7,7 +7,7 @@ from rest_framework.authentication import TokenAuthentication
 from rest_framework.authtoken.models import Token
 from rest_framework.exceptions import AuthenticationFailed, NotFound, PermissionDenied, Throttled
 from rest_framework.generics import ListAPIView
-from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.permissions import AllowAny, BasePermission, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -16,6 +16,7 @@ from apps.core.api.throttling import ClientAddressThrottle
 
 from .. import selectors, services
 from ..lockout import SignInLocked, sign_in
+from ..models import Role
 from .serializers import (
     AssigneeOutputSerializer,
     MeOutputSerializer,
@@ -97,12 +98,22 @@ class MeApi(APIView):
         return Response(MeOutputSerializer(request.user).data)
 
 
+class IsManager(BasePermission):
+    """Only managers assign steps (which department's is checked with the department)."""
+
+    message = gettext_lazy("A manager of this department assigns its steps.")
+
+    def has_permission(self, request, view):
+        return request.user.role == Role.MANAGER
+
+
 @extend_schema_view(get=extend_schema(
     summary=gettext_lazy("People to assign a department's steps to"), tags=["accounts"],
     description=gettext_lazy("The active approvers and managers of the department, for a manager who assigns its "
                              "steps (`POST …/steps/{step_id}/assign/` with `{\"assignee\": id}`): a manager of "
                              "that department or a district manager.")))
 class DepartmentAssigneesApi(ListAPIView):
+    permission_classes = [IsAuthenticated, IsManager]
     serializer_class = AssigneeOutputSerializer
 
     def get_queryset(self):

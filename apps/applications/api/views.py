@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.functional import lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import status
 from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
 from rest_framework.generics import ListAPIView
@@ -21,7 +21,7 @@ from apps.core.api.throttling import ClientAddressThrottle
 from apps.core.api.views import ActionApi
 from apps.core.idempotency import run_idempotent
 
-from .. import law, notices, permissions, selectors, services
+from .. import law, notices, permissions, selectors, services, uploads
 from ..models import Application, Step
 from . import serializers as s
 
@@ -55,7 +55,8 @@ class ApplicationApiMixin:
         "district manager.")),
     post=extend_schema(summary=gettext_lazy("Submit an application"), tags=TAG,
                        request=s.ApplicationCreateInputSerializer,
-                       responses={201: s.ApplicationDetailOutputSerializer},
+                       responses={201: s.ApplicationDetailOutputSerializer,
+                                  404: OpenApiResponse(description=gettext_lazy("No such service item."))},
                        description=gettext_lazy(
                            "A citizen applies online for themself, and an enterprise account in the enterprise's "
                            "name with its acting person; a clerk takes in a window application on behalf of the "
@@ -337,7 +338,8 @@ class ReceivedMaterialsApi(ApplicationActionApi):
 
 
 @extend_schema_view(get=extend_schema(summary=gettext_lazy("Download an uploaded material"), tags=TAG,
-                                      responses={(200, "application/octet-stream"): bytes}))
+                                      responses={(200, content_type): bytes
+                                                 for _magic, content_type, _ext in uploads.SIGNATURES}))
 class MaterialDownloadApi(ApplicationApiMixin, APIView):
     def get(self, request, pk, material_pk):
         upload = selectors.uploaded_material(self.get_application(pk), material_pk)

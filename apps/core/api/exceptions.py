@@ -3,7 +3,7 @@
 DRF already answers its own exceptions; this adds the domain family of `core.errors`
 (conflict 409, not found 404) and Django's `ValidationError` (a broken rule, or a
 model's `full_clean()` inside a service) as a 400 with field messages, so a service's
-refusal never becomes a 500.
+refusal never becomes a 500. An error is JSON even where a file was asked for (`?format=csv`).
 """
 
 from django.core.exceptions import NON_FIELD_ERRORS, RequestDataTooBig
@@ -14,6 +14,8 @@ from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from apps.core import errors
+
+from .renderers import FastJSONRenderer
 
 
 def exception_handler(exc, context):
@@ -34,7 +36,12 @@ def exception_handler(exc, context):
         else:
             detail = {api_settings.NON_FIELD_ERRORS_KEY: exc.messages}
         exc = exceptions.ValidationError(detail)
-    return drf_exception_handler(exc, context)
+    response = drf_exception_handler(exc, context)
+    request = context.get("request")
+    if response is not None and getattr(getattr(request, "accepted_renderer", None), "render_style", "") == "binary":
+        # An export (CSV, XLSX) asked for: its error is still JSON in the error shape, not a file.
+        request.accepted_renderer, request.accepted_media_type = FastJSONRenderer(), FastJSONRenderer.media_type
+    return response
 
 
 class Conflict(exceptions.APIException):

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers
 from rest_framework.exceptions import NotFound
-from rest_framework.permissions import IsAuthenticated
+from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -24,12 +24,17 @@ class DraftSerializer(serializers.Serializer):
     updated_at = serializers.DateTimeField(read_only=True)
 
 
+class IsCitizen(BasePermission):
+    """Drafts are a citizen's own online applications."""
+
+    def has_permission(self, request, view):
+        return request.user.role == Role.CITIZEN
+
+
 class DraftApi(APIView):
-    permission_classes = [IsAuthenticated]
+    permission_classes = [IsAuthenticated, IsCitizen]
 
     def _item(self, request, code):
-        if request.user.role != Role.CITIZEN:
-            self.permission_denied(request)
         guide = catalog.public_guide(code=code)
         if guide is None or not guide.online:
             raise NotFound()
