@@ -125,6 +125,10 @@ class Application(models.Model):
             models.Index(fields=["delivery_due_at"], condition=Q(status__in=["approved", "denied"],
                                                                  delivery_flagged_at__isnull=True),
                          name="app_delivery_sweep_idx"),
+            # Flags a service set (clock.reflag) that the sweep has not raised yet: a handful at any time.
+            models.Index(fields=["flag"], condition=Q(status="accepted", flag__in=["warning", "overdue"],
+                                                      flagged_at__isnull=True),
+                         name="app_unraised_flag_idx"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -214,6 +218,9 @@ class Step(models.Model):
             models.Index(fields=["due_at"], condition=Q(status="active", suspended=False,
                                                         flag__in=["normal", "warning"]),
                          name="step_overdue_sweep_idx"),
+            models.Index(fields=["flag"], condition=Q(status="active", flag__in=["warning", "overdue"],
+                                                      flagged_at__isnull=True),
+                         name="step_unraised_flag_idx"),
         ]
 
     def __str__(self):
