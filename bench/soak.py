@@ -7,7 +7,8 @@ the notifications are checked.
 
 PostgreSQL and Redis on this machine only; the server listens on the loopback; bounded in time. The database is
 the soak's own: created on the first run and marked as the soak's, dropped and created again by each later run (a
-database without the mark is refused). The Redis database holds the broker and the cache: give it one of its own.
+database without the mark is refused), from a template holding the migrated schema (NAME_template, kept up to date
+with the migrations). The Redis database holds the broker and the cache: give it one of its own.
 
 The demo district is loaded (with a generated past of --history applications), accounts are added for the clients,
 the supervision jobs are rescheduled to every --sweep-seconds and the audit checkpoint to every
@@ -68,21 +69,54 @@ def check_environment() -> dict:
     return config
 
 
-def fresh_database(config: dict) -> None:
-    """Drop the soak's database (recognised by its mark) and create it again, marked."""
-    params = {"host": config.get("HOST") or None, "port": config.get("PORT") or None,
-              "user": config.get("USER") or None, "password": config.get("PASSWORD") or None}
-    name = pgsql.Identifier(config["NAME"])
-    with psycopg.connect(dbname="postgres", autocommit=True, **{k: v for k, v in params.items() if v}) as conn:
+class Databases:
+    """The soak's database, and a template of it holding only the migrated schema: a run starts from a copy of
+    the template (a file copy, instead of running every migration again), and refreshes the template when the
+    migrations changed. Both carry a mark; a database without it is never dropped."""
+
+    def __init__(self, config: dict):
+        params = {"host": config.get("HOST") or None, "port": config.get("PORT") or None,
+                  "user": config.get("USER") or None, "password": config.get("PASSWORD") or None}
+        self.params = {k: v for k, v in params.items() if v}
+        self.name, self.template = config["NAME"], f"{config['NAME']}_template"
+
+    def _mark(self, conn, name: str) -> str | None:
+        """The database's mark; None if it does not exist; refuses one that is not the soak's."""
         found = conn.execute("SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = %s",
-                             [config["NAME"]]).fetchone()
-        if found is not None:
-            if found[0] != MARK:
-                refuse(f"database {config['NAME']} exists and is not the soak's own: give the soak a database of "
-                       "its own (it drops and creates it again on every run).")
-            conn.execute(pgsql.SQL("DROP DATABASE {} WITH (FORCE)").format(name))
-        conn.execute(pgsql.SQL("CREATE DATABASE {}").format(name))
-        conn.execute(pgsql.SQL("COMMENT ON DATABASE {} IS {}").format(name, pgsql.Literal(MARK)))
+                             [name]).fetchone()
+        if found is not None and found[0] != MARK:
+            refuse(f"database {name} exists and is not the soak's own: give the soak a database of its own (it "
+                   "drops and creates it again on every run).")
+        return None if found is None else found[0]
+
+    def _create(self, conn, name: str, template: str | None = None) -> None:
+        if self._mark(conn, name) is not None:
+            conn.execute(pgsql.SQL("DROP DATABASE {} WITH (FORCE)").format(pgsql.Identifier(name)))
+        create = pgsql.SQL("CREATE DATABASE {}").format(pgsql.Identifier(name))
+        if template:
+            create += pgsql.SQL(" TEMPLATE {}").format(pgsql.Identifier(template))
+        conn.execute(create)
+        conn.execute(pgsql.SQL("COMMENT ON DATABASE {} IS {}").format(pgsql.Identifier(name), pgsql.Literal(MARK)))
+
+    def fresh(self) -> None:
+        """The soak's database, dropped and created again: from the template when there is one."""
+        with psycopg.connect(dbname="postgres", autocommit=True, **self.params) as conn:
+            self._create(conn, self.name, self.template if self._mark(conn, self.template) else None)
+
+    def migrate(self) -> None:
+        """Apply the migrations (none, usually, on a copy of the template); if any were, the migrated database
+        becomes the next template."""
+        from django.core.management import call_command
+        from django.db import DEFAULT_DB_ALIAS, connection
+        from django.db.migrations.executor import MigrationExecutor
+
+        executor = MigrationExecutor(connection)
+        if not executor.migration_plan(executor.loader.graph.leaf_nodes()):
+            return
+        call_command("migrate", verbosity=0, database=DEFAULT_DB_ALIAS)
+        connection.close()
+        with psycopg.connect(dbname="postgres", autocommit=True, **self.params) as conn:
+            self._create(conn, self.template, self.name)
 
 
 def environment(args, directory: Path) -> dict[str, str]:
@@ -122,8 +156,7 @@ def parse_args(argv):
 # ---- the run ---------------------------------------------------------------------------------------------
 
 
-def build_world(args) -> dict:
-    from django.core.management import call_command
+def build_world(args, databases: Databases) -> dict:
     from django.db import connection
     from django.utils import timezone
 
@@ -131,9 +164,9 @@ def build_world(args) -> dict:
     from apps.catalog.models import ServiceItem
     from apps.demo.services import seed_demo
     from bench.soak_clients import plan
-    from bench.soak_world import LATE_KINDS, LateMaker, make_desks, speed_up_schedule
+    from bench.soak_world import LATE_KINDS, LateMaker, make_desks, speed_up_schedule, tokens
 
-    call_command("migrate", verbosity=0)
+    databases.migrate()
     seed_demo(history=args.history)
     desks = make_desks(args.clients)
     speed_up_schedule(sweep_seconds=args.sweep_seconds, checkpoint_seconds=args.checkpoint_seconds)
@@ -144,7 +177,7 @@ def build_world(args) -> dict:
             kinds[index], prepared[index] = maker.make(kind, desks[index % len(desks)])
     items = ServiceItem.objects.filter(active=True, current_version__online=True).order_by("code")
     world = {
-        "desks": desks, "kinds": kinds, "prepared": prepared,
+        "desks": desks, "kinds": kinds, "prepared": prepared, "tokens": tokens(),
         "department_of": dict(Application.objects.filter(pk__in=prepared.values())
                               .values_list("pk", "department__name")),
         "items": list(items.filter(current_version__instant=False).values_list("code", flat=True)),
@@ -198,7 +231,9 @@ def drive(stack, args, world, started: float) -> dict:
     run = Run(base=stack.base, desks=world["desks"], kinds=world["kinds"], prepared=world["prepared"],
               department_of=world["department_of"], items=world["items"], instant_items=world["instant_items"],
               seed=args.seed, wait_seconds=4 * args.sweep_seconds + 30)
-    run.sign_in()
+    signing_in = time.monotonic()
+    run.sign_in(world["tokens"])
+    signed_in = time.monotonic() - signing_in
     sweeps_before = task_counts(stack)[(SWEEP, "succeeded")]
     timer = threading.Timer(max(0.0, args.max_seconds - (time.monotonic() - started)), run.stop.set)
     clients = [threading.Thread(target=run.client, name=f"client-{n}") for n in range(args.clients)]
@@ -214,13 +249,15 @@ def drive(stack, args, world, started: float) -> dict:
     run.stop.set()
     timer.cancel()
     desk.join()
-    caught_up_at = timezone.now()
+    caught_up_at, catching_up = timezone.now(), time.monotonic()
     swept = wait_for_sweeps(stack, runs=2, timeout=4 * args.sweep_seconds + 60)
     pending = drain_notifications(args.drain_seconds)
     tasks = task_counts(stack)
     return {"run": run, "clients_seconds": clients_seconds, "timed_out": timed_out, "caught_up_at": caught_up_at,
             "swept_after": swept, "pending": pending, "tasks": tasks,
-            "sweeps": tasks[(SWEEP, "succeeded")] - sweeps_before}
+            "sweeps": tasks[(SWEEP, "succeeded")] - sweeps_before,
+            "phases": {"signing in": signed_in, "clients": clients_seconds,
+                       "the last sweeps and sends": time.monotonic() - catching_up}}
 
 
 def stopped_cleanly(stack) -> bool:
@@ -282,7 +319,7 @@ def request_checks(result: dict, args) -> list:
     ]
 
 
-def report(args, world, result, checks, wall: float, setup_seconds: float) -> None:
+def report(args, world, result, checks, wall: float, phases: dict[str, float]) -> None:
     from apps.notifications.models import Notification
     from apps.supervision.models import Alert
 
@@ -291,7 +328,7 @@ def report(args, world, result, checks, wall: float, setup_seconds: float) -> No
     print(f"\nsoak: {args.applications:,} cases, {args.clients} clients, sweep every {args.sweep_seconds} s; "
           f"gunicorn {args.web_workers} workers, Celery worker concurrency {args.worker_concurrency}; "
           f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}")
-    print(f"setup: {setup_seconds:.0f} s (fresh database, demo district with {args.history:,} past applications, "
+    print(f"setup: {phases['setup']:.0f} s (fresh database, demo district with {args.history:,} past applications, "
           f"{len(world['desks'])} desks of accounts, {len(world['prepared'])} cases begun in the past)")
     finished, cut = sum(run.finished.values()), sum(run.cut_short.values())
     print(f"cases: {finished:,} finished their plan, {cut:,} cut short"
@@ -313,7 +350,7 @@ def report(args, world, result, checks, wall: float, setup_seconds: float) -> No
     print(f"supervision: the sweep ran {result['sweeps']:.0f} times while the clients ran and after; alerts "
           f"raised {sum(alerts.values()):,} (" + ", ".join(f"{k} {lv} {n:,}" for (k, lv), n in alerts.items())
           + "); notifications " + ", ".join(f"{s} {n:,}" for s, n in notifications.items()))
-    print(f"wall time: {wall:.0f} s\n")
+    print(f"wall time: {wall:.0f} s (" + ", ".join(f"{name} {s:.0f} s" for name, s in phases.items()) + ")\n")
     for check in checks:
         print(f"{'PASS' if check.passed else 'FAIL'}  {check.name}"
               + ("" if check.passed else f": {len(check.broken):,} ({check.reason}); e.g. {check.broken[:5]}"))
@@ -326,23 +363,28 @@ def report(args, world, result, checks, wall: float, setup_seconds: float) -> No
 def main(argv=None) -> int:
     args = parse_args(argv)
     started = time.monotonic()
-    config = check_environment()
-    fresh_database(config)
+    databases = Databases(check_environment())
+    databases.fresh()
     directory = Path(tempfile.mkdtemp(prefix="soak-"))
     env = environment(args, directory)
     os.environ.update(env)
     django.setup()
     from bench.soak_checks import Check, database_checks
 
-    world = build_world(args)
-    setup_seconds = time.monotonic() - started
+    world = build_world(args, databases)
+    phases = {"setup": time.monotonic() - started}
     stack = Stack(directory, demo=False, keep_lines=KEEP_LINES, **env)
     try:
         stack.wait_until(lambda: json.loads(stack.get("/readyz")[2])["status"] == "ok", 300, "/readyz ok")
+        phases["stack start"] = time.monotonic() - started - phases["setup"]
         result = drive(stack, args, world, started)
+        phases.update(result["phases"])
     finally:
+        stopping = time.monotonic()
         stack.stop()
+    phases["stopping"] = time.monotonic() - stopping
     clean = stopped_cleanly(stack)
+    checking = time.monotonic()
     audit_ok, audit_note = verify_audit()
     deemed = {pk for index, pk in world["prepared"].items() if world["kinds"][index] == "deemed"}
     checks = [
@@ -353,7 +395,8 @@ def main(argv=None) -> int:
         *database_checks(caught_up_at=result["caught_up_at"], last_status=result["run"].last_status,
                          moved_by_jobs=deemed),
     ]
-    report(args, world, result, checks, time.monotonic() - started, setup_seconds)
+    phases["checks"] = time.monotonic() - checking
+    report(args, world, result, checks, time.monotonic() - started, phases)
     return 0 if all(check.passed for check in checks) else 1
 
 

@@ -18,6 +18,7 @@ import urllib.error
 import urllib.request
 import uuid
 from collections import Counter, defaultdict
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from types import SimpleNamespace
 
@@ -33,6 +34,7 @@ KIND_WEIGHTS = {"approve": 42, "upload": 6, "window": 8, "instant": 5, "correcti
                 "reminded": 1, "late_delivery": 1.5}
 P_DOUBLE_CLICK, P_DOUBLE_CLICK_AT_ONCE = 0.03, 0.01  # per POST
 P_RACE = {"accept": 0.03, "approve_step": 0.02, "deliver": 0.02}  # per action of that kind
+P_TOGETHER = 0.02  # per approved case: a visit recorded while a step is approved, both at once
 REQUEST_TIMEOUT = 60
 
 
@@ -214,6 +216,24 @@ class Case:
         self._saw(accounts[winner], answers[winner].body)
         return answers[winner].body
 
+    def together(self) -> None:
+        """Two people act on the application at the same moment, each action allowed whatever the other does (a
+        clerk records a visit while the approver approves the step): both succeed, and the events stay in order."""
+        if self.run.stop.is_set():
+            raise Stopped()
+        step = self.active_step()
+        approver = self.desk.approvers[step["department"]]
+        calls = [(self.desk.clerk, "record_visit", self.path("visits/"), {"purpose": "consult"}, 201),
+                 (approver, "approve_step", self.path(f"steps/{step['id']}/approve/"), {"comment": "同意"}, 200)]
+        answers = at_once([lambda c=call: self.run.http.send(c[1], "POST", c[2], token=self.run.tokens[c[0].username],
+                                                              body=c[3], key=uuid.uuid4().hex) for call in calls])
+        self.run.recorder.count("together: visit and approval")
+        for (_account, action, _path, _body, expect), answer in zip(calls, answers, strict=True):
+            if answer.status != expect:
+                raise Unexpected(f"{action} on {self.id} beside another action: {answer.status} (expected {expect}): "
+                                 f"{str(answer.body)[:300]}")
+        self.get(approver)
+
     def get(self, account: Account) -> dict:
         if self.run.stop.is_set():
             raise Stopped()
@@ -351,8 +371,8 @@ class Case:
                                                                               "window"]))
         self.hand_in()
         self.accept()
-        if self.rng.random() < 0.02:
-            self.post("record_visit", self.desk.clerk, self.path("visits/"), {"purpose": "consult"}, expect=201)
+        if self.forced or self.rng.random() < P_TOGETHER:
+            self.together()
         self._review_and_close()
 
     def plan_upload(self) -> None:
@@ -489,15 +509,22 @@ class Run:
     def pick_item(self, rng: random.Random) -> str:
         return rng.choice(self.items)
 
-    def sign_in(self) -> None:
+    def sign_in(self, tokens: dict[str, str]) -> None:
+        """The accounts without a token sign in over the API, as many at once as there are desks."""
+        self.tokens.update(tokens)
         accounts = {a.username: a for desk in self.desks
-                    for a in [desk.citizen, desk.clerk, desk.manager, *desk.approvers.values()]}
-        for account in accounts.values():
+                    for a in [desk.citizen, desk.clerk, desk.manager, *desk.approvers.values()]
+                    if a.username not in tokens}
+
+        def sign_in(account: Account) -> None:
             answer = self.http.send("sign_in", "POST", "/api/v1/auth/token/",
                                     body={"username": account.username, "password": account.password})
             if answer.status != 200:
                 raise RuntimeError(f"sign-in of {account.username}: {answer.status} {answer.body}")
             self.tokens[account.username] = answer.body["token"]
+
+        with ThreadPoolExecutor(max_workers=max(1, len(self.desks))) as pool:
+            list(pool.map(sign_in, accounts.values()))
 
     def _take(self) -> int | None:
         with self._lock:

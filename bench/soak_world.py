@@ -11,9 +11,11 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 from django_celery_beat.models import IntervalSchedule, PeriodicTask
+from rest_framework.authtoken.models import Token
 
 from apps.accounts.identity import id_number_check_char
 from apps.accounts.models import Role
@@ -59,16 +61,15 @@ def _citizen_id(n: int) -> str:
     return first17 + id_number_check_char(first17)
 
 
-def _user(username: str, password: str, **fields) -> User:
-    user = User(username=username, **fields)
-    user.set_password(password)
-    return user
+def _user(username: str, hashed_password: str, **fields) -> User:
+    return User(username=username, password=hashed_password, **fields)
 
 
 def make_desks(count: int) -> list[Desk]:
     """Desk 0 is the demo's own accounts (with an approver added for each other department); the others are
-    new accounts with a password of this run."""
+    new accounts with a password of this run (and a token each: see `tokens`)."""
     password = secrets.token_urlsafe(12)
+    hashed = make_password(password)  # one hash for all: hashing is slow on purpose
     hall = Hall.objects.get(code=HALL)
     windows = {w.number: w for w in hall.windows.filter(number__in=COMPREHENSIVE_WINDOWS)}
     departments = list(Department.objects.order_by("code"))
@@ -84,23 +85,31 @@ def make_desks(count: int) -> list[Desk]:
             desk = Desk(citizen=citizen, clerk=Account(f"soak-clerk-{n}", password),
                         manager=Account(f"soak-manager-{n}", password))
             users += [
-                _user(citizen.username, password, role=Role.CITIZEN, name=citizen.name, id_number=citizen.id_number,
+                _user(citizen.username, hashed, role=Role.CITIZEN, name=citizen.name, id_number=citizen.id_number,
                       phone=citizen.phone),
-                _user(desk.clerk.username, password, role=Role.CLERK, name=f"窗口{n}", hall=hall,
+                _user(desk.clerk.username, hashed, role=Role.CLERK, name=f"窗口{n}", hall=hall,
                       window=windows[COMPREHENSIVE_WINDOWS[n % len(COMPREHENSIVE_WINDOWS)]]),
-                _user(desk.manager.username, password, role=Role.MANAGER, name=f"管理{n}"),
+                _user(desk.manager.username, hashed, role=Role.MANAGER, name=f"管理{n}"),
             ]
         for department in departments:
             if n == 0 and demo["approver"].department_id == department.pk:
                 desk.approvers[department.name] = Account("approver", DEMO_PASSWORD)
                 continue
             account = Account(f"soak-approver-{department.code.lower()}-{n}", password)
-            users.append(_user(account.username, password, role=Role.APPROVER, name=f"审批{n}",
+            users.append(_user(account.username, hashed, role=Role.APPROVER, name=f"审批{n}",
                                department=department))
             desk.approvers[department.name] = account
         desks.append(desk)
     User.objects.bulk_create(users)
     return desks
+
+
+def tokens() -> dict[str, str]:
+    """API tokens of the accounts the soak added, made here: a sign-in costs a password hash on the server, and
+    dozens of them at once would only measure that. The demo's accounts sign in over the API."""
+    return {token.user.username: token.key for token in (
+        Token.objects.get_or_create(user=user)[0]
+        for user in User.objects.filter(username__startswith="soak-"))}
 
 
 def speed_up_schedule(*, sweep_seconds: int, checkpoint_seconds: int) -> None:
