@@ -12,12 +12,14 @@ with the migrations). The Redis database holds the broker and the cache: give it
 
 The demo district is loaded (with a generated past of --history applications), accounts are added for the clients,
 the supervision jobs are rescheduled to every --sweep-seconds and the audit checkpoint to every
---checkpoint-seconds, and a share of the cases is made to have begun in the past so that the jobs flag them
-(soak_world.py). Then `make stack` starts (gunicorn, a Celery worker, beat on the database scheduler, DEBUG off)
-with an environment file of its own, and the clients run (soak_clients.py) until every case is done or
---max-seconds have passed since the start. After them: the last sweeps and the notifications are waited for
-(bounded), the stack is stopped, a checkpoint is sealed, `verify_audit` runs and the database is checked
-(soak_checks.py). Prints the figures and PASS or FAIL for each check; exits 1 if any check fails.
+--checkpoint-seconds (soak_world.py). Then `make stack` starts (gunicorn, a Celery worker, beat on the database
+scheduler, DEBUG off) with an environment file of its own, and the clients run (soak_clients.py) until every case
+is done, --max-seconds have passed since the start, or the soak gets SIGTERM. A share of the cases begins in the
+past (made by the services with a past clock when a client reaches it), so that the jobs have work under load:
+the clients wait for them to flag it, deem it accepted, remind or flag a late delivery, then act on it. After the
+clients: the last sweeps and the notifications are waited for (bounded), the stack is stopped, a checkpoint is
+sealed, `verify_audit` runs and the database is checked (soak_checks.py). Prints the figures and PASS or FAIL for
+each check; exits 1 if any check fails.
 """
 
 import argparse
@@ -26,6 +28,7 @@ import json
 import os
 import re
 import secrets
+import signal
 import sys
 import tempfile
 import threading
@@ -119,6 +122,17 @@ class Databases:
             self._create(conn, self.template, self.name)
 
 
+def no_other_worker() -> None:
+    """A Celery worker left over on this Redis database (from a run that was killed) would take the stack's tasks
+    with another audit key: refuse to start beside one."""
+    from govservice.celery import app
+
+    answers = app.control.ping(timeout=2)
+    if answers:
+        refuse(f"a Celery worker already consumes {os.environ['REDIS_URL']} ({', '.join(map(str, answers))}): stop "
+               "it, or give the soak a Redis database of its own.")
+
+
 def environment(args, directory: Path) -> dict[str, str]:
     """The stack's environment file, and this process's settings too (it prepares and checks the database)."""
     redis = os.environ["REDIS_URL"]
@@ -158,28 +172,19 @@ def parse_args(argv):
 
 def build_world(args, databases: Databases) -> dict:
     from django.db import connection
-    from django.utils import timezone
 
-    from apps.applications.models import Application
     from apps.catalog.models import ServiceItem
     from apps.demo.services import seed_demo
     from bench.soak_clients import plan
-    from bench.soak_world import LATE_KINDS, LateMaker, make_desks, speed_up_schedule, tokens
+    from bench.soak_world import make_desks, speed_up_schedule, tokens
 
     databases.migrate()
     seed_demo(history=args.history)
     desks = make_desks(args.clients)
     speed_up_schedule(sweep_seconds=args.sweep_seconds, checkpoint_seconds=args.checkpoint_seconds)
-    kinds, prepared = plan(args.applications, args.seed), {}
-    maker = LateMaker(timezone.now())
-    for index, kind in enumerate(kinds):
-        if kind in LATE_KINDS:
-            kinds[index], prepared[index] = maker.make(kind, desks[index % len(desks)])
     items = ServiceItem.objects.filter(active=True, current_version__online=True).order_by("code")
     world = {
-        "desks": desks, "kinds": kinds, "prepared": prepared, "tokens": tokens(),
-        "department_of": dict(Application.objects.filter(pk__in=prepared.values())
-                              .values_list("pk", "department__name")),
+        "desks": desks, "kinds": plan(args.applications, args.seed), "tokens": tokens(),
         "items": list(items.filter(current_version__instant=False).values_list("code", flat=True)),
         "instant_items": list(items.filter(current_version__instant=True).values_list("code", flat=True)),
     }
@@ -228,9 +233,8 @@ def drive(stack, args, world, started: float) -> dict:
 
     from bench.soak_clients import Run
 
-    run = Run(base=stack.base, desks=world["desks"], kinds=world["kinds"], prepared=world["prepared"],
-              department_of=world["department_of"], items=world["items"], instant_items=world["instant_items"],
-              seed=args.seed, wait_seconds=4 * args.sweep_seconds + 30)
+    run = Run(base=stack.base, desks=world["desks"], kinds=world["kinds"], items=world["items"],
+              instant_items=world["instant_items"], seed=args.seed, wait_seconds=4 * args.sweep_seconds + 30)
     signing_in = time.monotonic()
     run.sign_in(world["tokens"])
     signed_in = time.monotonic() - signing_in
@@ -240,10 +244,12 @@ def drive(stack, args, world, started: float) -> dict:
     desk = threading.Thread(target=run.supervisor_desk, args=(world["desks"][0].manager,), name="managers-desk")
     began = time.monotonic()
     timer.start()
+    stop_on_term = signal.signal(signal.SIGTERM, lambda *_: run.stop.set())  # `kill` ends early, with the report
     for thread in [*clients, desk]:
         thread.start()
     for thread in clients:
         thread.join()
+    signal.signal(signal.SIGTERM, stop_on_term)
     clients_seconds = time.monotonic() - began
     timed_out = run.stop.is_set()
     run.stop.set()
@@ -329,7 +335,7 @@ def report(args, world, result, checks, wall: float, phases: dict[str, float]) -
           f"gunicorn {args.web_workers} workers, Celery worker concurrency {args.worker_concurrency}; "
           f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}")
     print(f"setup: {phases['setup']:.0f} s (fresh database, demo district with {args.history:,} past applications, "
-          f"{len(world['desks'])} desks of accounts, {len(world['prepared'])} cases begun in the past)")
+          f"{len(world['desks'])} desks of accounts)")
     finished, cut = sum(run.finished.values()), sum(run.cut_short.values())
     print(f"cases: {finished:,} finished their plan, {cut:,} cut short"
           f"{' (time limit reached)' if result['timed_out'] else ''}, "
@@ -345,6 +351,10 @@ def report(args, world, result, checks, wall: float, phases: dict[str, float]) -
         print(f"{action:24}{len(seconds):9,}{percentile(seconds, 0.5) * 1000:9.0f}"
               f"{percentile(seconds, 0.99) * 1000:9.0f}")
     print("\n" + ", ".join(f"{event} {n:,}" for event, n in sorted(recorder.events.items())))
+    print("cases begun in the past: " + ", ".join(f"{k} {len(ids):,}" for k, ids in sorted(run.late.items()))
+          + "; the jobs acted on them after (p50 / max): "
+          + ", ".join(f"{what} {percentile(s, 0.5):.0f} / {max(s):.0f} s"
+                      for what, s in sorted(recorder.waits.items())))
     alerts = Counter(Alert.objects.values_list("kind", "level"))
     notifications = Counter(Notification.objects.values_list("status", flat=True))
     print(f"supervision: the sweep ran {result['sweeps']:.0f} times while the clients ran and after; alerts "
@@ -369,6 +379,7 @@ def main(argv=None) -> int:
     env = environment(args, directory)
     os.environ.update(env)
     django.setup()
+    no_other_worker()
     from bench.soak_checks import Check, database_checks
 
     world = build_world(args, databases)
@@ -386,14 +397,13 @@ def main(argv=None) -> int:
     clean = stopped_cleanly(stack)
     checking = time.monotonic()
     audit_ok, audit_note = verify_audit()
-    deemed = {pk for index, pk in world["prepared"].items() if world["kinds"][index] == "deemed"}
     checks = [
         *request_checks(result, args),
         Check("the stack stopped cleanly", "web, worker and beat end on SIGTERM with status 0",
               [] if clean else ["".join(stack.lines)[-2000:]]),
         Check("every audit chain verifies", f"manage.py verify_audit: {audit_note}", [] if audit_ok else [audit_note]),
         *database_checks(caught_up_at=result["caught_up_at"], last_status=result["run"].last_status,
-                         moved_by_jobs=deemed),
+                         moved_by_jobs=result["run"].late["deemed"]),
     ]
     phases["checks"] = time.monotonic() - checking
     report(args, world, result, checks, time.monotonic() - started, phases)

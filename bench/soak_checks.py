@@ -181,9 +181,11 @@ def supervision_checks(*, caught_up_at: datetime) -> list[Check]:
                     f"a.status = 'accepted' AND NOT a.suspended AND ((a.due_at <= %s AND a.flag <> 'overdue') OR "
                     f"(a.warning_at <= %s AND a.flag = 'normal'))", [caught_up_at] * 4)),
         Check("every flag raised has its alert", "a yellow or red flag is raised with an alert that tells the "
-              "assignee and the managers (电子监察); a flag nobody was told of is a silent one",
+              "assignee and the managers (电子监察); a flag nobody was told of is a silent one (a step a service set "
+              "yellow or red and finished before the next sweep is the only one without)",
               _rows(f"SELECT s.application_id FROM {STEP} s JOIN {APP} a ON a.id = s.application_id WHERE {LIVE} AND "
-                    f"s.flag IN ('warning', 'overdue') AND NOT EXISTS (SELECT 1 FROM {ALERT} x WHERE x.subject = "
+                    f"s.flag IN ('warning', 'overdue') AND (s.status = 'active' OR s.flagged_at IS NOT NULL) AND "
+                    f"NOT EXISTS (SELECT 1 FROM {ALERT} x WHERE x.subject = "
                     f"'step:' || s.id AND x.level = s.flag) UNION SELECT a.id FROM {APP} a WHERE {LIVE} AND "
                     f"a.status = 'accepted' AND a.flag IN ('warning', 'overdue') AND NOT EXISTS (SELECT 1 FROM "
                     f"{ALERT} x WHERE x.subject = 'application:' || a.id AND x.level = a.flag) UNION SELECT a.id FROM "

@@ -25,7 +25,7 @@ from types import SimpleNamespace
 from apps.applications import states
 from apps.applications.models import Application, CorrectionNotice
 
-from .soak_world import Account, Desk
+from .soak_world import LATE_KINDS, Account, Desk, LateMaker
 
 PDF = b"%PDF-1.4\n%soak\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 # kind -> weight in the mix; the first cases take each kind once, so even a short run goes down every path.
@@ -72,6 +72,7 @@ class Recorder:
     def __init__(self):
         self._lock = threading.Lock()
         self.seconds: dict[str, list[float]] = defaultdict(list)
+        self.waits: dict[str, list[float]] = defaultdict(list)  # how long a case waited for a job, by what
         self.statuses: Counter = Counter()
         self.events: Counter = Counter()
         self.problems: Counter = Counter()
@@ -81,6 +82,10 @@ class Recorder:
         with self._lock:
             self.seconds[action].append(answer.seconds)
             self.statuses[answer.status] += 1
+
+    def waited(self, what: str, seconds: float) -> None:
+        with self._lock:
+            self.waits[what].append(seconds)
 
     def count(self, event: str, n: int = 1) -> None:
         with self._lock:
@@ -159,10 +164,11 @@ class Stopped(Exception):
 
 
 class Case:
-    def __init__(self, run: "Run", index: int, kind: str, desk: Desk, other: Desk, application_id: int | None):
+    def __init__(self, run: "Run", index: int, kind: str, desk: Desk, other: Desk):
         self.run, self.index, self.kind, self.desk, self.other = run, index, kind, desk, other
         self.rng = random.Random(run.seed * 1_000_003 + index)
-        self.id = application_id
+        self.id: int | None = None
+        self.department = ""  # of a late case: its approvers act on it
         self.detail: dict = {}
         self.seen_by = ""  # whose view `detail` is (allowed_actions are per person)
         self.forced = index == 0  # the first case takes every race and both kinds of double click
@@ -276,10 +282,11 @@ class Case:
     def wait(self, what: str, account: Account | None, check) -> None:
         """Wait (bounded) for a supervision job to do something; `check` reads the detail, or the database when
         the API does not show it (account None)."""
-        deadline = time.monotonic() + self.run.wait_seconds
-        while time.monotonic() < deadline:
+        began = time.monotonic()
+        while time.monotonic() < began + self.run.wait_seconds:
             if check(self.get(account) if account else None):
                 self.run.recorder.count(f"seen: {what}")
+                self.run.recorder.waited(what, time.monotonic() - began)
                 return
             time.sleep(1)
         self.run.recorder.problem("supervision", f"{what} did not happen to {self.id} within "
@@ -359,6 +366,9 @@ class Case:
     # -- the plans
 
     def run_plan(self) -> None:
+        if self.kind in LATE_KINDS:  # made now, so that the jobs find it while the load runs
+            self.kind, self.id, self.department = self.run.late_maker().make(self.kind, self.desk)
+            self.run.begun_in_the_past(self.kind, self.id)
         getattr(self, f"plan_{self.kind}")()
 
     def _review_and_close(self) -> None:
@@ -444,13 +454,24 @@ class Case:
             self.accept()
         self.post("withdraw", self.desk.citizen, self.path("withdraw/"), {"reason": "不再需要办理"})
 
+    def wait_for_alert(self, account: Account, level: str) -> None:
+        """The alert of this case's step at `level` shows in the alerts `account` sees (the newest hundred)."""
+        def alerted(_):
+            answer = self.run.http.send("list_alerts", "GET", f"/api/v1/alerts/?level={level}&page_size=100",
+                                        token=self.run.tokens[account.username])
+            return answer.status == 200 and any(a["application"] == self.id and a["step"] is not None
+                                                for a in answer.body["results"])
+        self.wait(f"step alert {level}", None, alerted)
+
     def _flagged(self, flag: str) -> None:
-        """A step that began in the past: the sweep flags it; its approver sees the flag and acts."""
-        approver = self.desk.approvers[self.run.department_of[self.id]]
+        """A step that began in the past: the sweep flags it and raises its alert; its approver sees both and
+        acts."""
+        approver = self.desk.approvers[self.department]
         order = {"normal": 0, "warning": 1, "overdue": 2}
         self.wait(f"step flagged {flag}", approver,
                   lambda d: (s := next((s for s in d["steps"] if s["status"] == "active"), None)) is not None
                   and order[s["flag"]] >= order[flag])
+        self.wait_for_alert(approver, flag)
         if flag == "overdue" and self.rng.random() < 0.5:
             self.post("extend", self.desk.manager, self.path("extend/"), {"days": 3, "reason": "超期，报请延期"})
         self._review_and_close()
@@ -462,11 +483,14 @@ class Case:
         self._flagged("warning")
 
     def plan_deemed(self) -> None:
-        approver = self.desk.approvers[self.run.department_of[self.id]]
+        approver = self.desk.approvers[self.department]
         self.wait("deemed accepted", approver, lambda d: d["status"] == "accepted" and d["deemed_accepted"])
         if self.detail["status"] == "submitted":  # the job never came: the clerk decides, late
             self.hand_in()
             self.accept()
+        else:  # accepted as of its receipt, its first step is already late: the approver is told
+            self.wait_for_alert(approver, "overdue")
+            self.get(approver)
         self._review_and_close()
 
     def plan_reminded(self) -> None:
@@ -492,12 +516,13 @@ class Case:
 class Run:
     """What the clients share: the server, the tokens, the plan, the record."""
 
-    def __init__(self, *, base: str, desks: list[Desk], kinds: list[str], prepared: dict[int, int],
-                 department_of: dict[int, str], items: list[str], instant_items: list[str], seed: int,
-                 wait_seconds: int):
+    def __init__(self, *, base: str, desks: list[Desk], kinds: list[str], items: list[str], instant_items: list[str],
+                 seed: int, wait_seconds: int):
         self.recorder = Recorder()
         self.http = Http(base, self.recorder)
-        self.desks, self.kinds, self.prepared, self.department_of = desks, kinds, prepared, department_of
+        self.desks, self.kinds = desks, kinds
+        self.late: dict[str, set[int]] = defaultdict(set)  # kind -> the late cases made
+        self._local = threading.local()
         self.items, self.instant_items, self.seed, self.wait_seconds = items, instant_items, seed, wait_seconds
         self.tokens: dict[str, str] = {}
         self.stop = threading.Event()
@@ -505,6 +530,15 @@ class Run:
         self.finished: Counter = Counter()
         self.cut_short: Counter = Counter()
         self._next, self._lock = 0, threading.Lock()
+
+    def late_maker(self) -> LateMaker:
+        if not hasattr(self._local, "maker"):
+            self._local.maker = LateMaker()
+        return self._local.maker
+
+    def begun_in_the_past(self, kind: str, application_id: int) -> None:
+        with self._lock:
+            self.late[kind].add(application_id)
 
     def pick_item(self, rng: random.Random) -> str:
         return rng.choice(self.items)
@@ -540,7 +574,7 @@ class Run:
             while (index := self._take()) is not None:
                 desks = self.desks
                 case = Case(self, index, self.kinds[index], desks[index % len(desks)],
-                            desks[(index + 1) % len(desks)], self.prepared.get(index))
+                            desks[(index + 1) % len(desks)])
                 try:
                     case.run_plan()
                 except Unexpected as error:
@@ -552,7 +586,7 @@ class Run:
                     with self._lock:
                         self.finished[case.kind] += 1
         finally:
-            connection.close()  # the database reads of the waits (reminders, late deliveries)
+            connection.close()  # the late cases' writes and the database reads of the waits
 
     def supervisor_desk(self, manager: Account) -> None:
         """A manager watching the alerts and the rectifications: acknowledges each alert, answers each bad

@@ -1,9 +1,10 @@
-"""The soak's world, made through the ORM and the services before the stack starts (bench/soak.py).
+"""The soak's world, made through the ORM and the services (bench/soak.py).
 
-Accounts for the clients (the demo's, and more of each role so that no one account carries everything), the
-supervision jobs rescheduled to run every few seconds, and applications that began in the past, made by the
-services with a past clock, so that the sweep has real work: steps overdue or nearly so, an intake period that
-ran out (deemed acceptance), a correction notice waiting for its reminder, a result not delivered in time.
+Before the stack starts: accounts for the clients (the demo's, and more of each role so that no one account
+carries everything) and the supervision jobs rescheduled to run every few seconds. While the clients run:
+applications that began in the past, made by the services with a past clock when a client reaches them, so that
+the jobs have real work under load: steps overdue or nearly so, an intake period that ran out (deemed
+acceptance), a correction notice waiting for its reminder, a result not delivered in time.
 """
 
 import secrets
@@ -160,12 +161,12 @@ def _start_day(version, wanted: str, now: datetime) -> date | None:
 
 
 class LateMaker:
-    """Each kind of late case, made with the services as the clerk and approver of a desk would have, then."""
+    """Each kind of late case, made with the services as the clerk and approver of a desk would have, then.
+    One per client thread (it keeps the users it read)."""
 
-    def __init__(self, now: datetime):
-        self.now, self.today = now, local_date(now)
+    def __init__(self):
         self.items = {item.code: item for item in ServiceItem.objects.filter(code__in=set(LATE_ITEMS.values()))
-                      .select_related("current_version")}
+                      .select_related("current_version", "department")}
         self.users = {}
 
     def _user(self, account: Account) -> User:
@@ -173,8 +174,11 @@ class LateMaker:
             self.users[account.username] = User.objects.get(username=account.username)
         return self.users[account.username]
 
-    def make(self, kind: str, desk: Desk) -> tuple[str, int]:
-        """(the kind actually made, the application's id); a yellow one falls back to red on a rest day."""
+    def make(self, kind: str, desk: Desk) -> tuple[str, int, str]:
+        """(the kind actually made, the application's id, its department's name); a yellow one falls back to red
+        on a rest day."""
+        self.now = timezone.now()
+        self.today = local_date(self.now)
         item = self.items[LATE_ITEMS[kind]]
         citizen, clerk = self._user(desk.citizen), self._user(desk.clerk)
         with transaction.atomic():
@@ -201,7 +205,7 @@ class LateMaker:
                 for step in application.steps.order_by("order"):
                     services.approve_step(application_id=application.pk, step_id=step.pk, actor=approver,
                                           comment="同意", now=_at(day, 15))
-        return kind, application.pk
+        return kind, application.pk, item.department.name
 
     def _submitted(self, item, citizen, at: datetime):
         return services.submit_application(actor=citizen, item=item, channel="online", delivery_method="electronic",
