@@ -11,6 +11,7 @@ from pathlib import Path
 import dj_database_url
 from csp import constants as csp
 from django.utils.translation import gettext_lazy as _
+from kombu import Queue
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("GOVSERVICE_VAR_DIR", BASE_DIR / "var"))
@@ -279,6 +280,11 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# Two queues: the notifications to send on their own, every other task (the supervision jobs first of all) on the
+# default one. A worker takes from both in turn, so a burst of messages never delays a sweep (the soak saw the
+# sweeps wait behind thousands of sends on one queue); `celery worker -Q notifications` adds workers for the sends.
+CELERY_TASK_QUEUES = (Queue("celery"), Queue("notifications"))
+CELERY_TASK_ROUTES = {"apps.notifications.tasks.send_notification": {"queue": "notifications"}}
 
 # Supervision: a Celery worker sweeps the deadlines as soon as it starts (catching up after an outage).
 SUPERVISION_SWEEP_ON_START = env_bool("SUPERVISION_SWEEP_ON_START", True)

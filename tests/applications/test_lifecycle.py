@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.helpers import active_step, apply_at_window, at, apply_online, hand_in_at_window, post, url
+from tests.helpers import active_step, apply_at_window, apply_online, at, hand_in_at_window, post, url
 
 pytestmark = pytest.mark.django_db
 
