@@ -79,6 +79,17 @@ def flag_at(moment: datetime, warning_at: datetime | None, due_at: datetime | No
     return Flag.NORMAL
 
 
+def reflag(row, moment: datetime) -> None:
+    """Set the flag of an application or step whose deadlines were just (re)computed, as of `moment`.
+
+    A row can start yellow or red (deemed accepted as of an earlier receipt, resumed or extended past its new
+    deadline). `flagged_at` is cleared: the supervision sweep raises such a flag with its alert, as it raises the
+    ones it sets itself, so nobody misses a red flag that no sweep turned red.
+    """
+    row.flag = flag_at(moment, row.warning_at, row.due_at)
+    row.flagged_at = None
+
+
 def paused_workdays(started_at: datetime, ended_at: datetime) -> int:
     """Working days not counted for a pause: those after the day it started, up to the day it ended."""
     return workdays_between(local_date(started_at), local_date(ended_at))

@@ -149,6 +149,10 @@ class Application(models.Model):
                          condition=Q(status="accepted", flag__in=["warning", "overdue"]), name="app_open_flagged_idx"),
             models.Index(fields=["decided_at"], condition=Q(delivered_at__isnull=True, delivery_due_at__isnull=False),
                          name="app_undelivered_idx"),
+            # Flags a service set (clock.reflag) that the sweep has not raised yet: a handful at any time.
+            models.Index(fields=["flag"], condition=Q(status="accepted", flag__in=["warning", "overdue"],
+                                                      flagged_at__isnull=True),
+                         name="app_unraised_flag_idx"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -259,6 +263,9 @@ class Step(models.Model):
             models.Index(fields=["finished_at"], name="step_finished_at_idx"),
             models.Index(fields=["department", "name", "flag", "application"], condition=Q(status="active"),
                          name="step_open_idx"),
+            models.Index(fields=["flag"], condition=Q(status="active", flag__in=["warning", "overdue"],
+                                                      flagged_at__isnull=True),
+                         name="step_unraised_flag_idx"),
         ]
 
     def __str__(self):

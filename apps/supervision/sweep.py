@@ -1,14 +1,16 @@
 """The deadline sweep (期限预警与超时), in SQL.
 
-Each level is two statements, whatever the number of rows:
+Each level is three statements, whatever the number of rows:
 
 1. `UPDATE … SET flag, flagged_at = now WHERE <open> AND <moment> <= now` (the ORM's `.update()`), over a partial
    index of the open rows: its cost grows with the rows it flags, not with the open rows;
-2. `INSERT INTO alert … SELECT … WHERE flagged_at = now … ON CONFLICT DO NOTHING`: the
+2. `UPDATE … SET flagged_at = now WHERE <open> AND flag = <level> AND flagged_at IS NULL`: the rows a service
+   set to that flag itself (`clock.reflag`), over a partial index of those few;
+3. `INSERT INTO alert … SELECT … WHERE flagged_at = now … ON CONFLICT DO NOTHING`: the
    alerts of exactly those rows, built by the database, not in Python, so memory stays
    flat even when a backlog of a million rows turns red at once.
 
-Both run in one transaction per table. The unique (subject, level, deadline) of an alert
+All run in one transaction per table. The unique (subject, level, deadline) of an alert
 means a repeated or concurrent run adds nothing; a concurrent UPDATE waits for the row
 locks and then finds the rows already flagged.
 """
@@ -74,10 +76,15 @@ def _raise_alerts(target: Target, *, level: str, flagged_column: str, due_column
 
 
 def flag_level(target: Target, *, level: str, now: datetime) -> int:
-    """Flag the open rows of `target` that reached `level` by `now`; raise one alert per row flagged."""
+    """Flag the open rows of `target` that reached `level` by `now`; raise one alert per row flagged.
+
+    Rows a service already set to `level` (a case deemed accepted as of an earlier receipt, a resume or an
+    extension that leaves it late: `clock.reflag`) have no `flagged_at` yet: they are raised here too.
+    """
     from_flags, moment = LEVELS[level]
-    flagged = (target.model.objects.filter(**target.open_rows, flag__in=from_flags, **{f"{moment}__lte": now})
-               .update(flag=level, flagged_at=now))
+    open_rows = target.model.objects.filter(**target.open_rows)
+    flagged = (open_rows.filter(flag__in=from_flags, **{f"{moment}__lte": now}).update(flag=level, flagged_at=now)
+               + open_rows.filter(flag=level, flagged_at__isnull=True).update(flagged_at=now))
     if flagged:
         _raise_alerts(target, level=level, flagged_column="flagged_at", due_column="due_at",
                       where_sql="t.flag = %s", params=[level], now=now)

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.helpers import active_step, apply_at_window, apply_online, hand_in_at_window, post, url
+from tests.helpers import active_step, apply_at_window, apply_online, at, hand_in_at_window, post, url
 
 pytestmark = pytest.mark.django_db
 
@@ -103,3 +103,21 @@ def test_online_application_collected_at_a_window_is_one_visit_within_the_limit(
     assert delivered["visits_count"] == 1
     assert delivered["visits"][0]["purpose"] == "collect"
     assert delivered["visits_within_limit"] is True   # 最多跑一次
+
+
+def test_a_deemed_accepted_application_is_delivered_by_any_clerk(as_user, make_application, citizen, clerk,
+                                                                 approver):
+    """逾期视为受理 leaves the case without a hall (no clerk took it in): delivering it must still work, and the
+    clerk who handed it over must still see it afterwards (the soak found it answered 404 and rolled back)."""
+    from apps.applications import services
+
+    application = make_application(submitted_at=at(2026, 11, 2, 9))
+    services.deem_accept_application(application_id=application.pk, now=at(2026, 11, 10, 0, 5))
+    for _ in range(2):
+        step = active_step(as_user(approver).get(url(application.pk)).json())
+        post(as_user(approver), application.pk, f"steps/{step['id']}/approve")
+    delivered = post(as_user(clerk), application.pk, "deliver", {"method": "electronic"}, **{"Idempotency-Key": "d1"})
+    assert delivered.status_code == 200, delivered.json()
+    assert delivered.json()["status"] == "delivered"
+    assert delivered.json()["hall"]["code"] == clerk.hall.code  # handed over at this clerk's hall
+    assert as_user(citizen).get(url(application.pk)).json()["status"] == "delivered"

@@ -9,6 +9,7 @@ import threading
 import time
 import urllib.error
 import urllib.request
+from collections import deque
 from pathlib import Path
 
 import pytest
@@ -25,8 +26,9 @@ needs_stack = pytest.mark.skipif(not (REDIS and DATABASE_URL.startswith("postgre
 
 
 class Stack:
-    def __init__(self, tmp_path: Path, *, demo: bool = True, **settings: str):
-        """`settings` override the environment file's lines (DATABASE_URL, REDIS_URL, ...)."""
+    def __init__(self, tmp_path: Path, *, demo: bool = True, keep_lines: int | None = None, **settings: str):
+        """`settings` override the environment file's lines (DATABASE_URL, REDIS_URL, ...); `keep_lines` bounds
+        the output kept (the last lines), for a stack that runs long under load."""
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         lines = {
@@ -48,7 +50,7 @@ class Stack:
             ["make", "--no-print-directory", "stack", f"STACK_ENV={env_file}",  # noqa: S607
              f"STACK_METRICS_DIR={tmp_path / 'prometheus'}", f"DEMO={int(demo)}"],
             cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True)
-        self.lines: list[str] = []
+        self.lines: deque[str] = deque(maxlen=keep_lines)
         self.reader = threading.Thread(target=lambda: self.lines.extend(iter(self.process.stdout.readline, "")))
         self.reader.start()
 

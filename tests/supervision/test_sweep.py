@@ -162,3 +162,33 @@ def test_a_bad_ratings_rectification_is_flagged_when_due_and_when_late(make_appl
     assert run_supervision(now=at(2026, 11, 9, 8)).flagged[RECTIFICATIONS_WARNING] == 1
     assert run_supervision(now=at(2026, 11, 10, 8)).flagged[RECTIFICATIONS_OVERDUE] == 1
     assert Alert.objects.filter(kind="rectification").count() == 2
+
+
+def test_a_case_deemed_accepted_already_late_is_flagged_with_its_alerts(make_application, item):
+    """Deemed accepted as of its receipt, the case starts red: the flag comes with its alerts like any other
+    (the soak found it red with no alert, so nobody was told)."""
+    app = make_application(submitted_at=at(2026, 11, 2, 10))  # promised 5 working days, steps of 3 and 2
+    run_supervision(now=at(2026, 11, 10, 0, 5))   # deemed accepted as of 11/2: the first step was due 11/5
+    assert flags(app) == ("overdue", "overdue")
+    assert set(Alert.objects.filter(application=app).values_list("kind", "level")) == {("step", "overdue"),
+                                                                                       ("application", "overdue")}
+    assert Alert.objects.filter(application=app, notified_at__isnull=False).count() == 2
+    run_supervision(now=at(2026, 11, 10, 9))
+    assert Alert.objects.filter(application=app).count() == 2
+
+
+def test_a_resume_that_leaves_a_step_red_raises_the_alert_of_its_new_deadline(make_application, approver,
+                                                                             one_day_item):
+    app = make_application(item=one_day_item, submitted_at=at(2026, 11, 27, 10), accepted_at=at(2026, 11, 27, 10))
+    run_supervision(now=at(2026, 12, 1, 9))
+    services.suspend_application(application_id=app.pk, actor=approver, kind="hearing", reason="听证",
+                                 now=at(2026, 12, 1, 10))
+    services.resume_application(application_id=app.pk, actor=approver, now=at(2026, 12, 3, 10))
+    run_supervision(now=at(2026, 12, 3, 11))
+    step = app.steps.get()
+    assert flags(app) == ("overdue", "overdue")
+    # One red alert for each deadline the step had: 11/30, then 12/2 after two working days paused.
+    assert sorted(Alert.objects.filter(step=step, level="overdue").values_list("due_at", flat=True)) == [
+        at(2026, 12, 1), at(2026, 12, 3)]
+    run_supervision(now=at(2026, 12, 3, 12))
+    assert Alert.objects.filter(step=step, level="overdue").count() == 2

@@ -178,7 +178,7 @@ def _start_clock(application: Application, *, actor, now: datetime, accepted_on)
     version = application.item_version
     application.accepted_at, application.accepted_on = now, accepted_on
     clock.set_application_due_dates(application)
-    application.flag = clock.flag_at(now, application.warning_at, application.due_at)
+    clock.reflag(application, now)
     steps = Step.objects.bulk_create(
         Step(application=application, order=template.order, name=template.name,
              department_id=template.department_id or version.department_id, role=template.role,

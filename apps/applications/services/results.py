@@ -46,13 +46,19 @@ def record_visit(*, application_id: int, clerk, purpose: str, now: datetime, win
 
 def deliver_application(*, application_id: int, clerk, method: str, now: datetime,
                         reference: str = "") -> Application:
-    """送达: by window (a collection visit), mail (with its waybill) or electronically."""
+    """送达: by window (a collection visit), mail (with its waybill) or electronically.
+
+    A case no clerk took in (deemed accepted) belongs from now on to the hall that handed the result over, like a
+    case refused or accepted at a window: a delivered case is seen by the clerks of its hall only.
+    """
     if method == DeliveryMethod.MAIL and not reference.strip():
         raise RuleBroken({"reference": _("Give the mail waybill number.")})
     with transaction.atomic():
         application = lock_for_action(application_id, "deliver")
         application.delivered_at = now
         application.delivery_method, application.delivery_reference = method, reference
+        if clerk.hall_id and application.hall_id is None:
+            application.hall = clerk.hall
         save_transition(application, actor=clerk, now=now, payload={"method": method, "reference": reference})
         if method == DeliveryMethod.WINDOW:
             record_window_visit(application, clerk=clerk, purpose=VisitPurpose.COLLECT, window=None, now=now)

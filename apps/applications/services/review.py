@@ -22,8 +22,8 @@ def start_step(step: Step, *, version, now: datetime, started_on: date | None = 
     step.status, step.started_at = StepStatus.ACTIVE, now
     step.started_on = started_on or local_date(now)
     clock.set_step_due_date(step, version)
-    step.flag = clock.flag_at(now, step.warning_at, step.due_at)
-    step.save(update_fields=["status", "started_at", "started_on", "flag", *STEP_CLOCK_FIELDS])
+    clock.reflag(step, now)
+    step.save(update_fields=["status", "started_at", "started_on", "flag", "flagged_at", *STEP_CLOCK_FIELDS])
 
 
 def record_decision(application: Application, *, now: datetime) -> None:
@@ -125,14 +125,14 @@ def resume_application(*, application_id: int, actor, now: datetime) -> Applicat
         application.suspended = False
         application.paused_workdays += paused
         clock.set_application_due_dates(application)
-        application.flag = clock.flag_at(now, application.warning_at, application.due_at)
+        clock.reflag(application, now)
         if suspension.step_id:
             step = Step.objects.select_for_update().get(pk=suspension.step_id)
             step.paused_workdays += paused
             step.suspended = False
             clock.set_step_due_date(step, application.item_version)
-            step.flag = clock.flag_at(now, step.warning_at, step.due_at)
-            step.save(update_fields=["paused_workdays", "suspended", "flag", *STEP_CLOCK_FIELDS])
+            clock.reflag(step, now)
+            step.save(update_fields=["paused_workdays", "suspended", "flag", "flagged_at", *STEP_CLOCK_FIELDS])
         save_transition(application, actor=actor, now=now,
                         payload={"paused_workdays": paused, "due_date": application.due_date})
     return application
@@ -156,7 +156,7 @@ def extend_application(*, application_id: int, actor, days: int, reason: str, no
                                              approved_by=actor, created_at=now)
         application.extension_days += days
         clock.set_application_due_dates(application)
-        application.flag = clock.flag_at(now, application.warning_at, application.due_at)
+        clock.reflag(application, now)
         save_transition(application, actor=actor, now=now,
                         payload={"days": days, "reason": reason, "due_date": application.due_date})
     return extension
@@ -182,9 +182,10 @@ def refresh_deadlines(*, since: date) -> int:
         before = [getattr(application, f) for f in APPLICATION_CLOCK_FIELDS]
         clock.set_application_due_dates(application)
         if [getattr(application, f) for f in APPLICATION_CLOCK_FIELDS] != before:
-            application.flag = clock.flag_at(now, application.warning_at, application.due_at)
+            clock.reflag(application, now)
             Application.objects.filter(pk=application.pk).update(
-                flag=application.flag, **{f: getattr(application, f) for f in APPLICATION_CLOCK_FIELDS})
+                flag=application.flag, flagged_at=None,
+                **{f: getattr(application, f) for f in APPLICATION_CLOCK_FIELDS})
             changed += 1
     steps = (Step.objects.filter(status=StepStatus.ACTIVE, due_date__gte=since)
              .select_related("application__item_version"))
@@ -192,7 +193,8 @@ def refresh_deadlines(*, since: date) -> int:
         before = [getattr(step, f) for f in STEP_CLOCK_FIELDS]
         clock.set_step_due_date(step, step.application.item_version)
         if [getattr(step, f) for f in STEP_CLOCK_FIELDS] != before:
-            step.flag = clock.flag_at(now, step.warning_at, step.due_at)
-            Step.objects.filter(pk=step.pk).update(flag=step.flag, **{f: getattr(step, f) for f in STEP_CLOCK_FIELDS})
+            clock.reflag(step, now)
+            Step.objects.filter(pk=step.pk).update(flag=step.flag, flagged_at=None,
+                                                   **{f: getattr(step, f) for f in STEP_CLOCK_FIELDS})
             changed += 1
     return changed
