@@ -28,6 +28,7 @@ import json
 import os
 import re
 import secrets
+import shutil
 import signal
 import sys
 import tempfile
@@ -393,6 +394,7 @@ def main(argv=None) -> int:
     finally:
         stopping = time.monotonic()
         stack.stop()
+        shutil.rmtree(directory, ignore_errors=True)  # the environment file (its keys) and the uploads
     phases["stopping"] = time.monotonic() - stopping
     clean = stopped_cleanly(stack)
     checking = time.monotonic()
