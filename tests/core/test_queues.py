@@ -15,18 +15,10 @@ def test_each_kind_of_task_goes_to_its_queue(task, queue):
     assert celery_app.amqp.router.route({}, task.name)["queue"].name == queue
 
 
-@pytest.fixture
-def publishing():
-    """Messages go to the broker, not run in the test (the tests' default)."""
-    eager = celery_app.conf.task_always_eager
-    celery_app.conf.task_always_eager = False
-    yield
-    celery_app.conf.task_always_eager = eager
-
-
-def test_a_message_lands_in_one_queue_only(publishing):
+def test_a_message_lands_in_one_queue_only():
     """Through a transport that routes as a broker does (kombu's in-memory one): no message is copied into
     another queue, none is lost."""
+    celery_app.conf.task_always_eager = False  # to the broker, not run here (the suite's fixture restores it)
     with Connection("memory://") as connection:
         queues = [q.bind(connection) for q in celery_app.amqp.queues.values()]
         for q in queues:
